@@ -1,0 +1,23 @@
+// Cross-origin isolation (SharedArrayBuffer for threaded WASM) and the onnxruntime-web
+// runtime served at /ort/, the same URL the built page uses.
+import { createReadStream, existsSync } from 'node:fs';
+import { join, extname } from 'node:path';
+
+export function isolationHeaders(ctx, next) {
+  ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+  ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  return next();
+}
+
+const ORT_DIR = join(process.cwd(), 'node_modules/onnxruntime-web/dist');
+const TYPES = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript' };
+
+export function ortAssets(ctx, next) {
+  if (!ctx.path.startsWith('/ort/')) return next();
+  const file = join(ORT_DIR, ctx.path.slice('/ort/'.length));
+  if (!file.startsWith(ORT_DIR) || !existsSync(file)) return next();
+  ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
+  ctx.body = createReadStream(file);
+  return undefined;
+}
