@@ -66,7 +66,7 @@ test('stratified split: disjoint, covering, per-class proportions, seed-determin
 test('linear probe: informative features beat shuffled labels; C comes from the training split only', () => {
   const t = syntheticTask(160, 12, 4, 5);
   const res = linearProbe(t.features, t.labels, t.n, t.d, { seed: 1, cGrid: [0.01, 1] });
-  assert.ok(res.accuracy > 0.8, `accuracy ${res.accuracy}`);
+  assert.ok(res.accuracy > 0.5, `accuracy ${res.accuracy}`); // chance is 0.25
   assert.equal(res.train.length + res.test.length, 160);
   // Changing only test-split features must not change the chosen C.
   const poisoned = Float32Array.from(t.features);
@@ -75,7 +75,7 @@ test('linear probe: informative features beat shuffled labels; C comes from the 
   const rand = mulberry32(9);
   const shuffled = Int32Array.from(t.labels, () => Math.floor(rand() * 4));
   const chance = linearProbe(t.features, shuffled, t.n, t.d, { seed: 1, cGrid: [0.01, 1] });
-  assert.ok(chance.accuracy < 0.5, `chance ${chance.accuracy}`);
+  assert.ok(chance.accuracy < 0.45, `chance ${chance.accuracy}`);
   const sel = selectC(t.features, t.labels, t.n, t.d, { cGrid: [0.01, 1], seed: 2 });
   assert.equal(sel.cvAccuracy.length, 2);
 });

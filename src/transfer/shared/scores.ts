@@ -66,7 +66,7 @@ export function syntheticTask(n: number, d: number, classes = 10, seed = 1, z = 
   const g = gaussian(rand);
   const r = Math.min(16, d);
   const basis = Float64Array.from({ length: r * d }, () => g() / Math.sqrt(r));
-  const centres = Float64Array.from({ length: classes * r }, () => 2 * g());
+  const centres = Float64Array.from({ length: classes * r }, () => 0.45 * g());
   const features = new Float32Array(n * d);
   const labels = new Int32Array(n);
   const logits = new Float32Array(n * z);
