@@ -1,16 +1,13 @@
 // Browser tests: real headless Chromium (Debian's), real IndexedDB, real onnxruntime-web.
-import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { countingReporter } from './tools/wtr/counting-reporter.mjs';
 import { zooscoutCommands } from './tools/wtr/commands.mjs';
-import { ortAssets, isolationHeaders } from './tools/wtr/middleware.mjs';
-
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+import { serverPlugins, serverMiddleware, nodeResolve, chromiumPath, chromiumArgs } from './tools/wtr/server.mjs';
 
 export default {
   files: ['src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
-  nodeResolve: { exportConditions: ['browser', 'import', 'default'] },
+  nodeResolve,
   rootDir: '.',
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -18,24 +15,8 @@ export default {
   testsStartTimeout: 120000,
   testsFinishTimeout: 600000,
   testFramework: { config: { timeout: 180000 } },
-  middleware: [isolationHeaders, ortAssets],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), zooscoutCommands()],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          '--no-first-run',
-        ],
-      },
-    }),
-  ],
+  middleware: serverMiddleware,
+  plugins: [...serverPlugins(), zooscoutCommands()],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs } })],
   reporters: [defaultReporter(), summaryReporter({ flatten: false }), countingReporter('test-results/browser.json')],
 };

@@ -40,7 +40,7 @@ if (only !== 'node') {
   const setup = spawnSync(process.execPath, ['--import', 'tsx', 'tools/setup-models.ts'], { stdio: 'inherit' });
   if (setup.status !== 0) failed++;
   rmSync('test-results/browser.json', { force: true });
-  const r = spawnSync(join('node_modules', '.bin', 'wtr'), [], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('node_modules', '@web', 'test-runner', 'dist', 'bin.js'), ...process.argv.slice(3)], { stdio: 'inherit' });
   let counts = { passed: 0, failed: 1 };
   if (existsSync('test-results/browser.json')) counts = JSON.parse(readFileSync('test-results/browser.json', 'utf8'));
   if (r.status !== 0 && counts.failed === 0) counts.failed = 1;

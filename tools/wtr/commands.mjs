@@ -40,6 +40,20 @@ export function zooscoutCommands() {
         await el.uploadFile(...payload.paths.map((p) => resolve(p)));
         return true;
       }
+      if (command === 'node-embed') {
+        // the reference side of the page/Node parity test: onnxruntime-node on the same files
+        const { embedFilesInNode } = await import('./node-embed.ts');
+        return embedFilesInNode(payload.encoderId, payload.paths);
+      }
+      if (command === 'set-quota') {
+        // a real, small storage quota for this origin: IndexedDB then throws real QuotaExceededErrors
+        const page = await pageOf(session);
+        const cdp = await page.createCDPSession();
+        const origin = new URL(page.url()).origin;
+        await cdp.send('Storage.overrideQuotaForOrigin', payload.bytes == null ? { origin } : { origin, quotaSize: payload.bytes });
+        await cdp.detach();
+        return true;
+      }
       if (command === 'set-offline') {
         const page = await pageOf(session);
         await page.setOfflineMode(Boolean(payload.offline));

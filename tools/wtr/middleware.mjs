@@ -21,3 +21,14 @@ export function ortAssets(ctx, next) {
   ctx.body = createReadStream(file);
   return undefined;
 }
+
+// Test fixtures: the read-only datasets in ../shared, served at /__shared/ (tests only).
+const SHARED_DIR = join(process.cwd(), '..', 'shared');
+export function sharedFixtures(ctx, next) {
+  if (!ctx.path.startsWith('/__shared/')) return next();
+  const file = join(SHARED_DIR, decodeURIComponent(ctx.path.slice('/__shared/'.length)));
+  if (!file.startsWith(SHARED_DIR) || !existsSync(file)) return next();
+  ctx.type = extname(file) === '.json' ? 'application/json' : 'application/octet-stream';
+  ctx.body = createReadStream(file);
+  return undefined;
+}

@@ -1,0 +1,74 @@
+// Messages between the page and the encode worker.
+
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+
+export interface BackendInfo {
+  backend: 'webgpu' | 'wasm';
+  /** why this backend ran (e.g. why WebGPU was not used) */
+  reason: string;
+  threads: number;
+  crossOriginIsolated: boolean;
+  adapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
+}
+
+export interface InitOptions {
+  encoderId: string;
+  /** URL of the weights (served by the app) or the bytes of a file the user dropped */
+  modelUrl?: string;
+  modelBytes?: ArrayBuffer;
+  prefer: BackendPreference;
+  ortWasmBase: string;
+  threads: number;
+  useCache: boolean;
+  limits: { maxPixels: number; maxDecodeSide: number; minSide: number; maxFileBytes: number };
+}
+
+export interface EncodeItem {
+  path: string;
+  file: Blob;
+}
+
+export type SkipReason = 'empty' | 'not-image' | 'corrupt' | 'too-small' | 'too-large' | 'unreadable';
+
+export interface SkippedItem {
+  index: number;
+  path: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface EncodeProgress {
+  done: number;
+  total: number;
+  fromCache: number;
+  skipped: number;
+  /** images per second over the items actually encoded */
+  rate: number;
+  etaSeconds: number;
+  phase: 'reading' | 'encoding' | 'done';
+}
+
+export interface EncodeResult {
+  dim: number;
+  /** row-major [indices.length, dim], L2-normalised */
+  embeddings: Float32Array;
+  /** for each row, its position in the request */
+  indices: number[];
+  /** content sha256 of each row's file */
+  hashes: string[];
+  skipped: SkippedItem[];
+  downscaled: string[];
+  fromCache: number;
+  encoded: number;
+  cancelled: boolean;
+  cache: { enabled: boolean; full: boolean; notStored: number; error: string };
+  seconds: number;
+  backend: BackendInfo;
+}
+
+export interface EncodeWorkerApi {
+  init(opts: InitOptions): Promise<BackendInfo>;
+  encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult>;
+  cancel(): void;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,251 @@
+// The encode worker: reads, checks, decodes, preprocesses and embeds images with onnxruntime-web,
+// WebGPU first and WASM otherwise, and caches embeddings in IndexedDB. The page thread only waits.
+import * as Comlink from 'comlink';
+import * as ort from 'onnxruntime-web';
+import { encoderById, verifyWeights, type EncoderEntry } from '../shared/manifest.ts';
+import { withEmbeddingOutput, EMBEDDING_OUTPUT } from '../shared/onnx-patch.ts';
+import { preprocess, toFloat16Bits } from '../shared/preprocess.ts';
+import { sniffImage, type ImageInfo } from '../shared/imageinfo.ts';
+import { decodeJpeg } from '../shared/decode-jpeg.ts';
+import type { RgbaImage } from '../shared/preprocess.ts';
+import { sha256Hex } from '../shared/model-file.ts';
+import { l2normalize } from '../shared/vec.ts';
+import { EmbeddingCache } from '../../cache/db.ts';
+import type {
+  BackendInfo, EncodeItem, EncodeProgress, EncodeResult, EncodeWorkerApi, InitOptions, SkippedItem,
+} from '../shared/types.ts';
+
+let session: ort.InferenceSession | null = null;
+let entry: EncoderEntry | null = null;
+let options: InitOptions | null = null;
+let backend: BackendInfo | null = null;
+let cancelled = false;
+
+async function webgpuAdapter(): Promise<{ adapter: GPUAdapter | null; why: string }> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return { adapter: null, why: 'this browser exposes no WebGPU (navigator.gpu missing)' };
+  try {
+    const adapter = await gpu.requestAdapter();
+    return adapter ? { adapter, why: '' } : { adapter: null, why: 'WebGPU present but no adapter (no usable GPU)' };
+  } catch (e) {
+    return { adapter: null, why: `WebGPU adapter request failed: ${(e as Error).message}` };
+  }
+}
+
+async function createSession(model: Uint8Array, opts: InitOptions): Promise<BackendInfo> {
+  ort.env.wasm.wasmPaths = opts.ortWasmBase;
+  const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const threads = isolated ? Math.max(1, opts.threads) : 1;
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  const base = { threads, crossOriginIsolated: isolated };
+  let reason = opts.prefer === 'wasm' ? 'WASM chosen by the user' : '';
+  if (opts.prefer !== 'wasm') {
+    const { adapter, why } = await webgpuAdapter();
+    if (adapter) {
+      try {
+        session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
+        const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+        return {
+          backend: 'webgpu', reason: 'WebGPU adapter available', ...base,
+          adapter: {
+            vendor: info?.vendor ?? '', architecture: info?.architecture ?? '',
+            isFallbackAdapter: Boolean((info as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
+              (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+          },
+        };
+      } catch (e) {
+        reason = `WebGPU session failed (${(e as Error).message.slice(0, 160)}); fell back to WASM`;
+      }
+    } else reason = `${why}; fell back to WASM`;
+  }
+  session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+  if (!isolated) reason += ' (single thread: page not cross-origin isolated)';
+  return { backend: 'wasm', reason, ...base };
+}
+
+async function decode(bytes: Uint8Array, info: ImageInfo, lim: InitOptions['limits']): Promise<{ img: RgbaImage; downscaled: boolean }> {
+  const w = info.width, h = info.height;
+  const long = Math.max(w ?? 0, h ?? 0);
+  if (info.format === 'jpeg' && long > 0 && long <= lim.maxDecodeSide) {
+    try {
+      return { img: decodeJpeg(bytes, 256), downscaled: false };
+    } catch {
+      // an odd JPEG the JS decoder refuses: let the browser try
+    }
+  }
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+  const opts: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
+  let downscaled = false;
+  if (w && h && long > lim.maxDecodeSide) {
+    // decode straight to a bounded size: a 20000 px photo never becomes a 1.6 GB bitmap
+    const s = lim.maxDecodeSide / long;
+    opts.resizeWidth = Math.max(1, Math.round(w * s));
+    opts.resizeHeight = Math.max(1, Math.round(h * s));
+    opts.resizeQuality = 'high';
+    downscaled = true;
+  }
+  const bmp = await createImageBitmap(blob, opts);
+  try {
+    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(bmp, 0, 0);
+    const data = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    return { img: { width: bmp.width, height: bmp.height, data }, downscaled };
+  } finally {
+    bmp.close();
+  }
+}
+
+const api: EncodeWorkerApi = {
+  async init(opts) {
+    entry = encoderById(opts.encoderId);
+    options = opts;
+    let bytes: Uint8Array;
+    if (opts.modelBytes) bytes = new Uint8Array(opts.modelBytes);
+    else {
+      const r = await fetch(opts.modelUrl ?? '');
+      if (!r.ok) throw new Error(`${entry.name}: weights not found at ${opts.modelUrl} (HTTP ${r.status}); run npm run setup or drop the .onnx file`);
+      bytes = new Uint8Array(await r.arrayBuffer());
+    }
+    const v = verifyWeights(entry, bytes.length, await sha256Hex(bytes));
+    if (!v.ok) throw new Error(v.reason);
+    await session?.release();
+    backend = await createSession(withEmbeddingOutput(bytes, entry.embedding, entry.dim), opts);
+    return backend;
+  },
+
+  async encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
+    if (!session || !entry || !options || !backend) throw new Error('encoder not initialised');
+    cancelled = false;
+    const e = entry, sess = session, lim = options.limits;
+    const t0 = performance.now();
+    const cache = new EmbeddingCache(e.id, e.sha256 ?? '');
+    const useCache = options.useCache;
+    const C = e.preprocess.crop, plane = 3 * C * C;
+    const batchMax = e.input.batch === 'dynamic' ? 8 : 1;
+    const rows: { index: number; hash: string; vec: Float32Array }[] = [];
+    const skipped: SkippedItem[] = [];
+    const downscaled: string[] = [];
+    let fromCache = 0, encoded = 0, encodeMs = 0, lastReport = 0;
+
+    const report = (phase: EncodeProgress['phase'], done: number) => {
+      const now = performance.now();
+      if (phase !== 'done' && now - lastReport < 100) return;
+      lastReport = now;
+      const rate = encoded > 0 ? encoded / (encodeMs / 1000) : 0;
+      const left = items.length - done;
+      onProgress?.({
+        done, total: items.length, fromCache, skipped: skipped.length, rate,
+        etaSeconds: rate > 0 ? left / rate : NaN, phase,
+      });
+    };
+    const skip = (index: number, reason: SkippedItem['reason'], detail: string) =>
+      skipped.push({ index, path: items[index].path, reason, detail });
+
+    const CHUNK = 32; // read + hash + cache lookup a chunk at a time, then encode its misses
+    const batch = new Float32Array(batchMax * plane);
+    let pending: { index: number; hash: string }[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const n = pending.length;
+      const dims = [n, 3, C, C];
+      const x = batch.subarray(0, n * plane);
+      const input = e.preprocess.inputDtype === 'float16'
+        ? new ort.Tensor('float16', toFloat16Bits(x), dims)
+        : new ort.Tensor('float32', x.slice(), dims);
+      const ts = performance.now();
+      const out = await sess.run({ [e.input.name]: input }, [EMBEDDING_OUTPUT]);
+      encodeMs += performance.now() - ts;
+      const data = (await out[EMBEDDING_OUTPUT].getData()) as Float32Array;
+      const fresh: { hash: string; vector: Float32Array }[] = [];
+      pending.forEach((p, i) => {
+        const vec = l2normalize(data.slice(i * e.dim, (i + 1) * e.dim));
+        rows.push({ index: p.index, hash: p.hash, vec });
+        fresh.push({ hash: p.hash, vector: vec });
+      });
+      encoded += n;
+      if (useCache) await cache.putMany(fresh);
+      pending = [];
+    };
+
+    let done = 0;
+    for (let c = 0; c < items.length && !cancelled; c += CHUNK) {
+      const idx = [...Array(Math.min(CHUNK, items.length - c)).keys()].map((k) => c + k);
+      const read: { index: number; bytes: Uint8Array; hash: string }[] = [];
+      for (const i of idx) {
+        const it = items[i];
+        if (it.file.size === 0) { skip(i, 'empty', 'zero-byte file'); continue; }
+        if (it.file.size > lim.maxFileBytes) {
+          skip(i, 'too-large', `${(it.file.size / 1e6).toFixed(1)} MB file, limit ${(lim.maxFileBytes / 1e6).toFixed(0)} MB`);
+          continue;
+        }
+        let bytes: Uint8Array;
+        try { bytes = new Uint8Array(await it.file.arrayBuffer()); } catch (err) {
+          skip(i, 'unreadable', `could not be read (${(err as Error).message})`);
+          continue;
+        }
+        if (!sniffImage(bytes)) { skip(i, 'not-image', 'content is not a known image format'); continue; }
+        read.push({ index: i, bytes, hash: await sha256Hex(bytes) });
+      }
+      const hits = useCache ? await cache.getMany(read.map((r) => r.hash)) : read.map(() => undefined);
+      for (let k = 0; k < read.length && !cancelled; k++) {
+        const r = read[k];
+        const hit = hits[k];
+        if (hit && hit.length === e.dim) {
+          rows.push({ index: r.index, hash: r.hash, vec: hit });
+          fromCache++;
+          continue;
+        }
+        const info = sniffImage(r.bytes)!;
+        if (info.width && info.height && info.width * info.height > lim.maxPixels) {
+          skip(r.index, 'too-large', `${info.width}x${info.height} px exceeds ${lim.maxPixels / 1e6} MP`);
+          continue;
+        }
+        let decoded;
+        try {
+          decoded = await decode(r.bytes, info, lim);
+        } catch {
+          skip(r.index, 'corrupt', `${info.format} data cannot be decoded`);
+          continue;
+        }
+        const { img } = decoded;
+        if (Math.min(img.width, img.height) < lim.minSide) {
+          skip(r.index, 'too-small', `${img.width}x${img.height} px, below ${lim.minSide} px`);
+          continue;
+        }
+        if (decoded.downscaled) downscaled.push(items[r.index].path);
+        preprocess(img, e.preprocess, batch.subarray(pending.length * plane, (pending.length + 1) * plane));
+        pending.push({ index: r.index, hash: r.hash });
+        if (pending.length === batchMax) await flush();
+        report('encoding', done + k + 1);
+      }
+      if (!cancelled) await flush();
+      done = Math.min(items.length, c + CHUNK);
+      report('encoding', done);
+    }
+    if (!cancelled) await flush();
+    rows.sort((a, b) => a.index - b.index);
+    const embeddings = new Float32Array(rows.length * e.dim);
+    rows.forEach((r, i) => embeddings.set(r.vec, i * e.dim));
+    report('done', cancelled ? done : items.length);
+    const result: EncodeResult = {
+      dim: e.dim, embeddings, indices: rows.map((r) => r.index), hashes: rows.map((r) => r.hash),
+      skipped, downscaled, fromCache, encoded, cancelled,
+      cache: { enabled: useCache, full: cache.full, notStored: cache.notStored, error: cache.lastError },
+      seconds: (performance.now() - t0) / 1000, backend,
+    };
+    return Comlink.transfer(result, [embeddings.buffer]);
+  },
+
+  cancel() {
+    cancelled = true;
+  },
+
+  async dispose() {
+    await session?.release();
+    session = null;
+  },
+};
+
+Comlink.expose(api);

@@ -1,0 +1,26 @@
+// One place for run-time configuration of the page (as transformers.js keeps `env`): where the
+// runtime and weights are served from, thread counts, limits. Tests and benches override fields.
+
+function baseHref(): string {
+  const g = globalThis as { document?: Document; location?: Location };
+  return g.document?.baseURI ?? g.location?.href ?? 'http://localhost/';
+}
+
+export const env = {
+  /** onnxruntime-web .wasm/.mjs files, served from the app's own origin (never a CDN) */
+  ortWasmBase: new URL('ort/', baseHref()).href,
+  /** encoder weights placed by `npm run setup` */
+  modelsBase: new URL('models/encoders/', baseHref()).href,
+  /** WASM threads; needs cross-origin isolation, else 1 */
+  wasmThreads: Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 1))),
+  /** images larger than this (pixels) are refused before decoding */
+  maxPixels: 100_000_000,
+  /** images with a longer side above this are downscaled while decoding */
+  maxDecodeSide: 2048,
+  /** images with a shorter side below this are skipped */
+  minSide: 8,
+  /** files larger than this are skipped without reading them */
+  maxFileBytes: 64 * 1024 * 1024,
+};
+
+export type Env = typeof env;
