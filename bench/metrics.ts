@@ -2,7 +2,7 @@
 // 1. Recomputes the standard-evaluation heuristic rows of Model Spider's Table 2 from the released
 //    scores and fine-tune GT in ../shared/gt and prints them beside the published cells.
 // 2. Times every transferability score on a seeded synthetic N x D task in Node and, through
-//    tools/browser.ts, inside a Web Worker in headless Chromium.
+//    tools/browser.ts (openPage), inside a Web Worker in headless Chromium.
 // The last line is the Table 2 verdict: `Table 2 cells reproduced: K/72 (max |diff| elsewhere X.XXX)`.
 import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -29,17 +29,29 @@ async function timings(): Promise<void> {
   const t0 = performance.now();
   const probe = linearProbe(task.features, task.labels, n, d, { seed: 0, cGrid: [0.01, 0.1, 1], maxIter: 200 });
   const probeMs = performance.now() - t0;
-  let page: Record<string, { value: number; ms: number }> | null = null;
+  let page = null as Record<string, { value: number; ms: number }> | null;
   let pageNote = '';
   if (withPage) {
     const browserTool = join(root, 'tools', 'browser.ts');
     if (!existsSync(browserTool)) pageNote = 'page: skipped (tools/browser.ts not present)';
     else {
       try {
-        const { runInPage } = (await import(browserTool)) as {
-          runInPage: (moduleUrl: string, exportName: string, args: unknown[]) => Promise<unknown>;
+        // tools/browser.ts (the page slice) offers openPage().run(); runInPage() is the older shape.
+        const mod = (await import(browserTool)) as {
+          openPage?: () => Promise<{ run: (u: string, f: string, a: unknown[]) => Promise<unknown>; close: () => Promise<void> }>;
+          runInPage?: (moduleUrl: string, exportName: string, args: unknown[]) => Promise<unknown>;
         };
-        page = (await runInPage('/src/transfer/client/bench.ts', 'timeScoresInWorker', [n, d, classes, 1])) as typeof page;
+        const pageArgs = [n, d, classes, 1];
+        if (mod.openPage) {
+          const session = await mod.openPage();
+          try {
+            page = (await session.run('/src/transfer/client/bench.ts', 'timeScoresInWorker', pageArgs)) as typeof page;
+          } finally {
+            await session.close();
+          }
+        } else if (mod.runInPage) {
+          page = (await mod.runInPage('/src/transfer/client/bench.ts', 'timeScoresInWorker', pageArgs)) as typeof page;
+        } else pageNote = 'page: skipped (tools/browser.ts exports neither openPage nor runInPage)';
       } catch (e) {
         pageNote = `page: failed (${(e as Error).message.split('\n')[0]})`;
       }
