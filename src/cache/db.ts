@@ -33,6 +33,10 @@ export function db(): Promise<IDBPDatabase<ZooScoutDB>> {
         d.createObjectStore('meta', { keyPath: 'key' });
       }
     },
+    terminated() {
+      // the browser closed the connection (storage cleared, disk trouble): reopen on next use
+      dbPromise = null;
+    },
     blocking() {
       // another tab upgrades the schema: let it, reopen on next use
       void dbPromise?.then((d) => d.close());

@@ -16,6 +16,8 @@ async function centreOf(page, selector) {
   return { el, x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+const quotaRuns = new Map();
+
 export function zooscoutCommands() {
   return {
     name: 'zooscout-commands',
@@ -45,14 +47,43 @@ export function zooscoutCommands() {
         const { embedFilesInNode } = await import('./node-embed.ts');
         return embedFilesInNode(payload.encoderId, payload.paths);
       }
-      if (command === 'set-quota') {
-        // a real, small storage quota for this origin: IndexedDB then throws real QuotaExceededErrors
-        const page = await pageOf(session);
+      if (command === 'make-fixture') {
+        const { makeFixture } = await import('./fixtures.ts');
+        return makeFixture(payload.kind);
+      }
+      if (command === 'quota-run-start') {
+        // A fresh browser context (empty storage) whose origin gets a tiny quota before anything is
+        // stored, then the app runs on a real folder drop there: IndexedDB throws real quota errors.
+        // Commands must answer within 20 s, so the run is started here and polled by quota-run-result.
+        const testPage = await pageOf(session);
+        const origin = new URL(testPage.url()).origin;
+        const context = await testPage.browser().createBrowserContext();
+        const page = await context.newPage();
         const cdp = await page.createCDPSession();
-        const origin = new URL(page.url()).origin;
-        await cdp.send('Storage.overrideQuotaForOrigin', payload.bytes == null ? { origin } : { origin, quotaSize: payload.bytes });
-        await cdp.detach();
-        return true;
+        await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: payload.bytes });
+        await page.goto(`${origin}/index.html`);
+        await page.waitForFunction(() => document.querySelector('zs-app')?.shadowRoot?.querySelector('#dropzone'));
+        await page.evaluate(`window.__result = null;
+          document.addEventListener('zs-run-error', (e) => { window.__result = { error: e.detail }; });
+          document.addEventListener('zs-run-complete', (e) => { window.__result = {
+            tokens: e.detail.tokens ? e.detail.tokens.classes.length : 0, cache: e.detail.encode.cache,
+            notes: e.detail.notes, encoded: e.detail.encode.encoded }; });`);
+        const { x, y } = await centreOf(page, 'zs-app >>> #dropzone');
+        const data = { items: [], files: payload.paths.map((p) => resolve(p)), dragOperationsMask: 1 };
+        for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+        const id = String(Math.random()).slice(2);
+        quotaRuns.set(id, { context, page });
+        return id;
+      }
+      if (command === 'quota-run-result') {
+        const run = quotaRuns.get(payload.id);
+        if (!run) throw new Error('no such quota run');
+        const result = await run.page.evaluate('window.__result');
+        if (result) {
+          quotaRuns.delete(payload.id);
+          await run.context.close();
+        }
+        return result ?? { pending: true }; // null would read as 'unknown command'
       }
       if (command === 'set-offline') {
         const page = await pageOf(session);

@@ -2,11 +2,12 @@
 import * as Comlink from 'comlink';
 import { env } from '../../env.ts';
 import { encoderById } from '../shared/manifest.ts';
-import type { BackendPreference, BackendInfo, EncodeWorkerApi, EncodeItem, EncodeProgress, EncodeResult } from '../shared/types.ts';
+import type { BackendPreference, BackendInfo, EncodeWorkerApi, EncodeItem, EncodeProgress, EncodeResult, TokenJob, TokenJobResult } from '../shared/types.ts';
 
 export interface EncoderHandle {
   backend: BackendInfo;
   encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult>;
+  tokens(job: TokenJob): Promise<TokenJobResult>;
   cancel(): Promise<void>;
   terminate(): void;
 }
@@ -39,6 +40,7 @@ export async function startEncoder(opts: {
     return {
       backend,
       encode: (items, onProgress) => api.encode(items, onProgress ? Comlink.proxy(onProgress) : undefined),
+      tokens: (job) => api.tokens(Comlink.transfer(job, [job.embeddings.buffer])),
       cancel: () => api.cancel(),
       terminate: () => {
         api[Comlink.releaseProxy]();

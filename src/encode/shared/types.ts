@@ -66,7 +66,28 @@ export interface EncodeResult {
   backend: BackendInfo;
 }
 
+export interface TokenJob {
+  embeddings: Float32Array;
+  /** class index per row; null: unlabelled, cluster first */
+  labels: Int32Array | null;
+  classNames: string[];
+  /** number of clusters for unlabelled data; undefined = chosen by silhouette */
+  k?: number;
+  subCentres: number;
+  seed: number;
+  name?: string;
+}
+
+export interface TokenJobResult {
+  tokens: import('../../tokens/shared/format.ts').DatasetTokens;
+  /** labels used (the clusters, for unlabelled data) */
+  labels: Int32Array;
+  clustering?: { k: number; silhouette: number; tried: { k: number; silhouette: number }[] };
+}
+
 export interface EncodeWorkerApi {
+  /** dataset tokens (clustering unlabelled data first), off the page thread */
+  tokens(job: TokenJob): Promise<TokenJobResult>;
   init(opts: InitOptions): Promise<BackendInfo>;
   encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult>;
   cancel(): void;

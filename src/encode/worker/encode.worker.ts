@@ -11,7 +11,10 @@ import type { RgbaImage } from '../shared/preprocess.ts';
 import { sha256Hex } from '../shared/model-file.ts';
 import { l2normalize } from '../shared/vec.ts';
 import { EmbeddingCache } from '../../cache/db.ts';
+import { buildTokens } from '../../tokens/shared/tokens.ts';
+import { clusterEmbeddings } from '../../tokens/shared/cluster.ts';
 import type {
+  TokenJob, TokenJobResult,
   BackendInfo, EncodeItem, EncodeProgress, EncodeResult, EncodeWorkerApi, InitOptions, SkippedItem,
 } from '../shared/types.ts';
 
@@ -240,6 +243,23 @@ const api: EncodeWorkerApi = {
 
   cancel() {
     cancelled = true;
+  },
+
+  async tokens(job: TokenJob): Promise<TokenJobResult> {
+    if (!entry) throw new Error('encoder not initialised');
+    const d = entry.dim, n = job.embeddings.length / d;
+    const encoder = { id: entry.id, sha256: entry.sha256 ?? '', dim: d };
+    if (job.labels) {
+      const tokens = buildTokens({ encoder, embeddings: job.embeddings, labels: job.labels, classNames: job.classNames,
+        labelled: true, subCentres: job.subCentres, seed: job.seed, name: job.name });
+      return { tokens, labels: job.labels };
+    }
+    const c = clusterEmbeddings(job.embeddings, n, d, { k: job.k, seed: job.seed });
+    const names = Array.from({ length: c.k }, (_, i) => `cluster ${i + 1}`);
+    const tokens = buildTokens({ encoder, embeddings: job.embeddings, labels: c.labels, classNames: names, labelled: false,
+      subCentres: job.subCentres, seed: job.seed, name: job.name,
+      clustering: { k: c.k, chosen: job.k ? 'user' : 'auto', silhouette: Math.round(c.silhouette * 1e4) / 1e4 } });
+    return { tokens, labels: c.labels, clustering: { k: c.k, silhouette: c.silhouette, tried: c.tried } };
   },
 
   async dispose() {

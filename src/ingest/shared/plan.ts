@@ -1,6 +1,7 @@
 // From a list of files (with their paths inside what the user gave) to a labelled image set:
 // which files are images, which subfolder is a class, what is sampled, and what is skipped and why.
 // Pure: the page and Node both call it on {path, size} records.
+import { mulberry32 } from '../../shared/random.ts';
 
 export interface FileRecord {
   /** path relative to what was dropped or picked, '/'-separated, e.g. "pets/beagle/1.jpg" */
@@ -70,18 +71,6 @@ export function extensionOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-}
-
-/** Small, fast, seeded PRNG (mulberry32): the same seed samples the same images everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** k items out of xs, seeded, keeping their input order (a stable, reproducible sample). */

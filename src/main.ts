@@ -1,0 +1,2 @@
+// Page entry.
+import './ui/app.ts';

@@ -1,0 +1,309 @@
+// <zs-app>: the page. A folder in, dataset tokens out, with progress, cancel, a report of every
+// file left out, and the cache. Heavy work runs in the encode worker; this element only renders.
+import { LitElement, html, css, nothing } from 'lit';
+import { ENCODERS, DEFAULT_ENCODER_ID, encoderForHash, encoderById } from '../encode/shared/manifest.ts';
+import { sha256Hex } from '../encode/shared/model-file.ts';
+import { startEncoder, presentEncoders, type EncoderHandle } from '../encode/client/encoder-client.ts';
+import type { BackendPreference, EncodeProgress } from '../encode/shared/types.ts';
+import { filesFromDrop, filesFromInput, filesFromDirectoryHandle, type PickedFile } from '../ingest/client/gather.ts';
+import { runPipeline, IngestError, type RunReport } from '../app/pipeline.ts';
+import { cacheStats, clearCache } from '../cache/db.ts';
+import { duration, REASON_LABELS } from './format.ts';
+
+type Status = 'idle' | 'loading-encoder' | 'running' | 'done' | 'error' | 'cancelled';
+
+export class ZsApp extends LitElement {
+  static properties = {
+    status: { state: true },
+    message: { state: true },
+    progress: { state: true },
+    report: { state: true },
+    present: { state: true },
+    encoderId: { state: true },
+    backendPref: { state: true },
+    cached: { state: true },
+    backendLine: { state: true },
+    importedModel: { state: true },
+  };
+
+  status: Status = 'idle';
+  message = '';
+  progress: EncodeProgress | null = null;
+  report: RunReport | null = null;
+  present = new Set<string>();
+  encoderId = DEFAULT_ENCODER_ID;
+  backendPref: BackendPreference = 'auto';
+  cached = 0;
+  backendLine = '';
+  importedModel: { id: string; bytes: ArrayBuffer } | null = null;
+  private encoder: EncoderHandle | null = null;
+  private encoderKey = '';
+  maxPerClass = 50;
+  seed = 0;
+  k: number | undefined = undefined;
+
+  static styles = css`
+    :host { display: block; font: 15px/1.45 system-ui, sans-serif; color: #1b1f24; max-width: 960px; margin: 0 auto; padding: 1rem; }
+    h1 { font-size: 1.5rem; margin: 0 0 .2rem; }
+    .privacy { color: #225c2b; margin: 0 0 1rem; }
+    fieldset { border: 1px solid #ccd; border-radius: 8px; margin: 0 0 1rem; }
+    #dropzone { border: 2px dashed #7a8699; border-radius: 10px; padding: 2rem 1rem; text-align: center; background: #f6f8fb; }
+    #dropzone.over { background: #e3f0ff; border-color: #2962c4; }
+    .row { display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; justify-content: center; margin-top: .75rem; }
+    label.button, button { padding: .4rem .8rem; border: 1px solid #556; border-radius: 6px; background: #fff; cursor: pointer; font: inherit; }
+    label.button:focus-within, button:focus-visible { outline: 3px solid #2962c4; }
+    input[type=file] { position: absolute; width: 1px; height: 1px; opacity: 0; }
+    progress { width: 100%; }
+    .error { color: #a4161a; font-weight: 600; }
+    table { border-collapse: collapse; width: 100%; }
+    th, td { text-align: left; padding: .2rem .5rem; border-bottom: 1px solid #e3e6ea; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    .notes li { margin: .2rem 0; }
+    .muted { color: #5b6470; }
+  `;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void presentEncoders().then((p) => (this.present = p));
+    void this.refreshCache();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.encoder?.terminate();
+    this.encoder = null;
+  }
+
+  private async refreshCache() {
+    try {
+      this.cached = (await cacheStats()).embeddings;
+    } catch {
+      this.cached = 0;
+    }
+  }
+
+  private async ensureEncoder(): Promise<EncoderHandle> {
+    const key = `${this.encoderId}|${this.backendPref}|${this.importedModel?.id === this.encoderId ? 'imported' : 'served'}`;
+    if (this.encoder && this.encoderKey === key) return this.encoder;
+    this.encoder?.terminate();
+    this.encoder = null;
+    this.status = 'loading-encoder';
+    this.message = `Loading ${encoderById(this.encoderId).name}…`;
+    const modelBytes = this.importedModel?.id === this.encoderId ? this.importedModel.bytes.slice(0) : undefined;
+    this.encoder = await startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes });
+    this.encoderKey = key;
+    const b = this.encoder.backend;
+    this.backendLine = `${b.backend === 'webgpu' ? 'WebGPU' : 'WASM'} ran the encoder: ${b.reason}${b.backend === 'wasm' ? ` · ${b.threads} thread(s)` : ''}`;
+    return this.encoder;
+  }
+
+  /** Entry point for every way of giving files (tests call it too). */
+  async run(files: PickedFile[], errors: string[] = []): Promise<RunReport | null> {
+    this.report = null;
+    this.progress = null;
+    this.message = '';
+    try {
+      const encoder = await this.ensureEncoder();
+      this.status = 'running';
+      const report = await runPipeline(
+        encoder,
+        files,
+        { plan: { maxPerClass: this.maxPerClass, seed: this.seed }, k: this.k },
+        (p) => (this.progress = p),
+        errors,
+      );
+      this.report = report;
+      this.status = report.cancelled ? 'cancelled' : 'done';
+      await this.refreshCache();
+      this.dispatchEvent(new CustomEvent('zs-run-complete', { detail: report, bubbles: true, composed: true }));
+      return report;
+    } catch (e) {
+      this.status = 'error';
+      this.message = e instanceof IngestError ? e.message : `Something went wrong: ${(e as Error).message}`;
+      this.dispatchEvent(new CustomEvent('zs-run-error', { detail: this.message, bubbles: true, composed: true }));
+      return null;
+    }
+  }
+
+  private onDragOver(e: DragEvent) {
+    e.preventDefault();
+    (e.currentTarget as HTMLElement).classList.add('over');
+  }
+
+  private onDragLeave(e: DragEvent) {
+    (e.currentTarget as HTMLElement).classList.remove('over');
+  }
+
+  private onDrop(e: DragEvent) {
+    e.preventDefault();
+    (e.currentTarget as HTMLElement).classList.remove('over');
+    if (!e.dataTransfer) return;
+    const gathered = filesFromDrop(e.dataTransfer); // entries taken now, walked after
+    void gathered.then(({ files, errors }) => this.run(files, errors));
+  }
+
+  private onPick(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const files = filesFromInput(input.files ?? []);
+    input.value = '';
+    void this.run(files);
+  }
+
+  private async onOpenFolder() {
+    const picker = (window as Window & { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
+    if (!picker) return;
+    try {
+      const { files, errors } = await filesFromDirectoryHandle(await picker());
+      await this.run(files, errors);
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') this.message = `Could not open the folder: ${(e as Error).message}`;
+    }
+  }
+
+  private async onImportModel(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const bytes = await file.arrayBuffer();
+    const entry = encoderForHash(await sha256Hex(bytes));
+    if (!entry) {
+      this.message = `${file.name} is not one of the pinned encoders (its sha256 matches none): refused.`;
+      return;
+    }
+    this.importedModel = { id: entry.id, bytes };
+    this.present = new Set([...this.present, entry.id]);
+    this.encoderId = entry.id;
+    this.message = `${file.name} verified as ${entry.name} (sha256 matches); it will be used from memory.`;
+  }
+
+  private async onClearCache() {
+    await clearCache();
+    await this.refreshCache();
+    this.message = 'Cache cleared.';
+  }
+
+  private downloadTokens() {
+    if (!this.report?.tokens) return;
+    const blob = new Blob([JSON.stringify(this.report.tokens)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `dataset-tokens-${this.report.tokens.encoder.id}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  private renderProgress() {
+    const p = this.progress;
+    if (this.status !== 'running' || !p) return this.status === 'loading-encoder' ? html`<p aria-live="polite">${this.message}</p>` : nothing;
+    return html`
+      <section aria-label="Progress">
+        <progress max=${p.total} value=${p.done} aria-label="Images processed"></progress>
+        <p aria-live="polite" id="progress-text">
+          ${p.done} / ${p.total} images · ${p.rate ? p.rate.toFixed(1) : '—'} images/s · about ${duration(p.etaSeconds)} left
+          ${p.fromCache ? html` · ${p.fromCache} from cache` : nothing}${p.skipped ? html` · ${p.skipped} skipped` : nothing}
+        </p>
+        <button id="cancel" @click=${() => this.encoder?.cancel()}>Cancel</button>
+      </section>`;
+  }
+
+  private renderReport() {
+    const r = this.report;
+    if (!r) return nothing;
+    const t = r.tokens;
+    const byReason = new Map<string, typeof r.skipped>();
+    for (const s of r.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s]);
+    return html`
+      <section aria-label="Result" id="result">
+        <h2>${t ? `${t.classes.length} ${t.labelled ? 'classes' : 'clusters'}, ${t.stats.images} images embedded` : 'No tokens'}</h2>
+        <p class="muted" id="run-stats">
+          ${r.encode.encoded} encoded, ${r.encode.fromCache} from cache, in ${r.encode.seconds.toFixed(1)} s
+          · encoder ${r.encode.backend.backend.toUpperCase()}
+        </p>
+        ${r.notes.length ? html`<ul class="notes" id="notes">${r.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}
+        ${r.skipped.length
+          ? html`<details id="skipped"><summary>${r.skipped.length} file(s) skipped</summary>
+              ${[...byReason].map(([reason, list]) => html`
+                <h3>${REASON_LABELS[reason] ?? reason} (${list.length})</h3>
+                <ul>${list.slice(0, 200).map((s) => html`<li><code>${s.path}</code> — ${s.detail}</li>`)}
+                ${list.length > 200 ? html`<li>… and ${list.length - 200} more</li>` : nothing}</ul>`)}
+            </details>`
+          : nothing}
+        ${t
+          ? html`<table id="classes">
+                <caption class="muted">Dataset tokens (${t.encoder.id}, ${t.encoder.dim}-d)</caption>
+                <thead><tr><th scope="col">${t.labelled ? 'class' : 'cluster'}</th><th scope="col">images</th><th scope="col">concentration</th></tr></thead>
+                <tbody>${t.classes.map((c) => html`<tr><td>${c.name}</td><td class="num">${c.count}</td><td class="num">${c.concentration.toFixed(3)}</td></tr>`)}</tbody>
+              </table>
+              <p><button id="download-tokens" @click=${this.downloadTokens}>Download tokens (JSON)</button></p>`
+          : nothing}
+      </section>`;
+  }
+
+  render() {
+    return html`
+      <header>
+        <h1>ZooScout</h1>
+        <p class="privacy">Which pre-trained model should you fine-tune? Your images are read and embedded in this tab; none leaves your machine.</p>
+      </header>
+      <fieldset>
+        <legend>Encoder</legend>
+        <label>Encoder
+          <select id="encoder" @change=${(e: Event) => (this.encoderId = (e.target as HTMLSelectElement).value)}>
+            ${ENCODERS.map((e) => html`<option value=${e.id} ?selected=${e.id === this.encoderId} ?disabled=${!this.present.has(e.id)}>
+              ${e.name}${this.present.has(e.id) ? '' : ' — unavailable'}</option>`)}
+          </select>
+        </label>
+        <label>Backend
+          <select id="backend" @change=${(e: Event) => (this.backendPref = (e.target as HTMLSelectElement).value as BackendPreference)}>
+            <option value="auto">WebGPU first, WASM fallback</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="wasm">WASM only</option>
+          </select>
+        </label>
+        <label class="button">Import encoder file (.onnx)
+          <input id="model-input" type="file" accept=".onnx" @change=${this.onImportModel}>
+        </label>
+        ${this.backendLine ? html`<p id="backend-line" class="muted">${this.backendLine}</p>` : nothing}
+      </fieldset>
+      <fieldset>
+        <legend>Your images</legend>
+        <div id="dropzone" @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}
+             aria-label="Drop a folder of images here">
+          <p><strong>Drop a folder here</strong> — one subfolder per class, or a flat folder (clustered).</p>
+          <div class="row">
+            <label class="button">Choose folder
+              <input id="folder-input" type="file" webkitdirectory multiple @change=${this.onPick}>
+            </label>
+            <label class="button">Choose images
+              <input id="files-input" type="file" multiple accept="image/*" @change=${this.onPick}>
+            </label>
+            ${'showDirectoryPicker' in window ? html`<button id="open-folder" @click=${this.onOpenFolder}>Open folder…</button>` : nothing}
+          </div>
+        </div>
+        <div class="row">
+          <label>Images per class <input id="max-per-class" type="number" min="2" max="1000" .value=${String(this.maxPerClass)}
+            @change=${(e: Event) => (this.maxPerClass = Number((e.target as HTMLInputElement).value) || 50)}></label>
+          <label>Seed <input id="seed" type="number" .value=${String(this.seed)}
+            @change=${(e: Event) => (this.seed = Number((e.target as HTMLInputElement).value) || 0)}></label>
+          <label>Clusters (unlabelled) <input id="k" type="number" min="2" max="100" placeholder="auto"
+            @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); this.k = v >= 2 ? v : undefined; }}></label>
+        </div>
+      </fieldset>
+      ${this.message ? html`<p id="message" class=${this.status === 'error' ? 'error' : ''} role=${this.status === 'error' ? 'alert' : 'status'}>${this.message}</p>` : nothing}
+      ${this.renderProgress()}
+      ${this.renderReport()}
+      <footer class="muted">
+        Cache: <span id="cache-count">${this.cached}</span> embeddings stored in this browser.
+        <button id="clear-cache" @click=${this.onClearCache}>Clear cache</button>
+      </footer>`;
+  }
+}
+
+customElements.define('zs-app', ZsApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'zs-app': ZsApp;
+  }
+}

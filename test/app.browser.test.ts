@@ -1,0 +1,142 @@
+// The page end to end, driven as a person would: real folder drops (DevTools drag events with
+// file paths), the folder picker, real IndexedDB, real onnxruntime-web in the worker.
+import { expect } from 'chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { mountApp, nextRun, shadow } from './helpers/app.ts';
+import { SHARED_FS } from './helpers/fixtures.ts';
+import { clearCache } from '../src/cache/db.ts';
+
+const drop = (paths: string[]) => executeServerCommand('drop-files', { selector: 'zs-app >>> #dropzone', paths });
+
+describe('the page: a folder in, dataset tokens out', () => {
+  before(async () => {
+    await clearCache();
+  });
+
+  it('a dropped dataset folder becomes class tokens; a second drop encodes nothing (cache)', async () => {
+    const app = await mountApp();
+    let run = nextRun(app);
+    await drop([`${SHARED_FS}/datasets/dtd`]);
+    const first = await run;
+    expect(first.plan.labelled).to.equal(true);
+    expect(first.tokens!.classes.length).to.equal(first.plan.classes.length);
+    expect(first.plan.classes.length).to.be.greaterThan(5);
+    expect(first.tokens!.encoder.id).to.equal('mobilenetv2-12-int8');
+    expect(first.encode.encoded).to.equal(first.plan.totals.selected);
+    expect(first.encode.fromCache).to.equal(0);
+    // DATASET.md and files.csv at the top are reported, not silently dropped
+    expect(first.skipped.map((s) => s.reason)).to.include('not-image');
+    await app.updateComplete;
+    expect(shadow(app, '#classes')!.querySelectorAll('tbody tr').length).to.equal(first.tokens!.classes.length);
+    expect(shadow(app, '#backend-line')!.textContent).to.match(/WASM|WebGPU/);
+
+    run = nextRun(app);
+    await drop([`${SHARED_FS}/datasets/dtd`]);
+    const second = await run;
+    expect(second.encode.encoded).to.equal(0);
+    expect(second.encode.fromCache).to.equal(first.encode.encoded);
+    // same embeddings -> same tokens
+    expect(second.tokens!.classes[0].centre).to.deep.equal(first.tokens!.classes[0].centre);
+  });
+
+  it('the folder picker (webkitdirectory) gives the same classes as a drop', async () => {
+    const app = await mountApp();
+    const run = nextRun(app);
+    app.maxPerClass = 8;
+    await executeServerCommand('pick-files', { selector: 'zs-app >>> #folder-input', paths: [`${SHARED_FS}/datasets/brain_tumor_mri`] });
+    const r = await run;
+    expect(r.plan.labelled).to.equal(true);
+    expect(r.tokens!.classes.map((c) => c.name)).to.deep.equal(['glioma', 'meningioma', 'notumor', 'pituitary']);
+  });
+
+  it('bad inputs are reported one by one and the rest of the work carries on', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'bad' })) as string;
+    const app = await mountApp();
+    const run = nextRun(app);
+    await drop([dir]);
+    const r = await run;
+    const why = new Map(r.skipped.map((s) => [s.path.split('/').pop(), s.reason]));
+    expect(why.get('corrupt.jpg')).to.equal('corrupt');
+    expect(why.get('truncated.png')).to.equal('corrupt');
+    expect(why.get('empty.jpg')).to.equal('empty');
+    expect(why.get('notes.txt')).to.equal('not-image');
+    expect(why.get('fake.png')).to.equal('not-image');
+    expect(why.get('tiny.png')).to.equal('too-small');
+    expect(why.get('only.jpg')).to.equal('class-too-small');
+    expect(why.get('.DS_Store')).to.equal('hidden');
+    expect(why.get('README.md')).to.equal('not-image');
+    // the huge image is downscaled and used, not refused
+    expect(why.has('huge.png')).to.equal(false);
+    expect(r.notes.join(' ')).to.match(/downscaled/);
+    // odd names survive as classes; nested folders belong to their class
+    expect(r.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['chats #1 (ü)', 4], ['dogs 100%', 5]]);
+    await app.updateComplete;
+    expect(shadow(app, '#skipped')!.textContent).to.match(/corrupt/);
+  });
+
+  it('a flat folder is clustered (k chosen automatically), a single class folder too', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'flat' })) as string;
+    const app = await mountApp();
+    let run = nextRun(app);
+    await drop([dir]);
+    const r = await run;
+    expect(r.plan.labelled).to.equal(false);
+    expect(r.tokens!.labelled).to.equal(false);
+    expect(r.tokens!.clustering!.chosen).to.equal('auto');
+    // digits and flowers: the two kinds should not share a cluster
+    expect(r.tokens!.clustering!.k).to.be.at.least(2);
+    run = nextRun(app);
+    await drop([(await executeServerCommand('make-fixture', { kind: 'one-class' })) as string]);
+    const one = await run;
+    expect(one.plan.labelled).to.equal(false);
+    expect(one.notes.join(' ')).to.match(/one class/i);
+  });
+
+  it('an empty folder gets a clear message', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'empty' })) as string;
+    const app = await mountApp();
+    const run = nextRun(app).then(() => 'completed', (e: Error) => e.message);
+    await drop([dir]);
+    expect(await run).to.match(/empty/i);
+    await app.updateComplete;
+    expect(shadow(app, '#message')!.getAttribute('role')).to.equal('alert');
+  });
+
+  it('thousands of files: all listed, a seeded sample encoded', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'many' })) as string;
+    const app = await mountApp();
+    app.maxPerClass = 6;
+    const run = nextRun(app);
+    await drop([dir]);
+    const r = await run;
+    expect(r.plan.totals.images).to.equal(3000);
+    expect(r.plan.totals.selected).to.equal(18);
+    expect(r.notes.join(' ')).to.match(/3000 images found; a seeded sample of 18/);
+  });
+
+  it('a full storage quota leaves the run complete and says so', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'small' })) as string;
+    type Result = { error?: string; tokens: number; encoded: number; notes: string[]; cache: { full: boolean; notStored: number } };
+    const id = await executeServerCommand('quota-run-start', { bytes: 1, paths: [dir] });
+    let r: Result | null = null;
+    for (let i = 0; i < 120 && !r; i++) {
+      const got = (await executeServerCommand('quota-run-result', { id })) as Result | { pending: true };
+      r = 'pending' in got ? null : got;
+      if (!r) await new Promise((res) => setTimeout(res, 1000));
+    }
+    expect(r, 'the run finished').to.not.equal(null);
+    expect(r!.error).to.equal(undefined);
+    expect(r!.tokens).to.equal(3);
+    expect(r!.cache.full).to.equal(true);
+    expect(r!.cache.notStored).to.equal(r!.encoded);
+    expect(r!.notes.join(' ')).to.match(/Storage is full/);
+  });
+
+  it('the clear-cache control empties the store', async () => {
+    const app = await mountApp();
+    (shadow(app, '#clear-cache') as HTMLButtonElement).click();
+    await new Promise((r) => setTimeout(r, 300));
+    await app.updateComplete;
+    expect(shadow(app, '#cache-count')!.textContent).to.equal('0');
+  });
+});
