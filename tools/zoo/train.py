@@ -34,8 +34,8 @@ RESERVED_FAMILIES = {'convmixer'}
 RESERVED_SOURCES = {'aid', 'pacs'}
 SCALE = float(os.environ.get('ZOO_EPOCH_SCALE', '1'))  # smoke tests only
 RECIPE = {
-    'pretrain': {'epochs': 20, 'lr': 3e-3, 'batch': 64, 'optimizer': 'AdamW(wd=0.05), cosine, label smoothing 0.1'},
-    'finetune': {'epochs': 12, 'lr': 1e-3, 'batch': 32, 'optimizer': 'AdamW(wd=0.05), cosine, label smoothing 0.1, new head'},
+    'pretrain': {'epochs': int(os.environ.get('ZOO_PRETRAIN_EPOCHS', '20')), 'lr': 3e-3, 'batch': 64, 'optimizer': 'AdamW(wd=0.05), cosine, label smoothing 0.1'},
+    'finetune': {'epochs': int(os.environ.get('ZOO_FINETUNE_EPOCHS', '12')), 'lr': 1e-3, 'batch': 32, 'optimizer': 'AdamW(wd=0.05), cosine, label smoothing 0.1, new head'},
     'augmentation': 'random shift +-3 px (zero pad), horizontal flip except digits/handwriting',
     'framework': f'torch {torch.__version__} (CPU, 1 thread), ONNX opset 13',
 }

@@ -49,12 +49,12 @@ export interface TaskPlan {
 }
 
 export const DEFAULT_TASK_PLAN: TaskPlan = {
-  fullMaxClasses: 40,
-  bigSubset: 20,
+  fullMaxClasses: 10,
+  bigSubset: 15,
   subsets: [[5, 2], [10, 1]],
   fewShotClasses: 10,
   fewShot: 8,
-  maxPerClass: 40,
+  maxPerClass: 30,
   minPerClass: 4,
 };
 
