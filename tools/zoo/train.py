@@ -17,15 +17,18 @@ import os
 import sys
 import time
 
-import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+os.environ.setdefault('OMP_NUM_THREADS', os.environ.get('ZOO_THREADS', '1'))
+os.environ.setdefault('MKL_NUM_THREADS', os.environ.get('ZOO_THREADS', '1'))
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from families import FAMILIES, count_macs  # noqa: E402
 
 torch.set_num_threads(int(os.environ.get('ZOO_THREADS', '1')))
+torch.set_num_interop_threads(1)
 CACHE = os.environ.get('ZOO_CACHE', '.cache/zoo')
 OUT = os.environ.get('ZOO_MODELS', 'models/zoo')
 SEED = 7
