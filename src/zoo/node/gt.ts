@@ -8,7 +8,8 @@
 //   --models a,b      only these model ids       --tasks REGEX   only matching task ids
 //   --seeds 0,1       probe split seeds (first = primary GT; others measure the noise ceiling)
 //   --no-scores       skip heuristic scores       --finetune      also run the end-to-end
-//                                                                 fine-tune sample (Python)
+//   --finetune-only   only the fine-tune sample   fine-tune sample (Python, tools/zoo/train.py)
+//   --ft-models N --ft-tasks K   size of the fine-tune sample (models x 5-class tasks)
 // Resumable: every (model, task, seed) result is appended to <cache>/gt/<key>/results.jsonl and
 // skipped on the next run; features are cached per model under .cache/zoo/features.
 import { spawnSync } from 'node:child_process';
@@ -138,6 +139,7 @@ export async function main(): Promise<void> {
   }));
   const noiseTasks = new Set(tasks.filter((_, i) => i % NOISE_EVERY === 0).map((t) => t.id));
   const seedsFor = (t: TaskDef) => (noiseTasks.has(t.id) ? seeds : seeds.slice(0, 1));
+  if (flag('--finetune-only')) return finetuneSample(outDir, models, selected, targets, resolved);
   const t0 = Date.now();
   let fresh = 0;
   for (const m of models) {
@@ -211,8 +213,8 @@ function writeTables(outDir: string, models: ZooModelEntry[], tasks: TaskDef[], 
 function finetuneSample(outDir: string, models: ZooModelEntry[], tasks: TaskDef[], targets: Map<string, Target>, resolved: Map<string, { ids: Int32Array; labels: Int32Array }>): void {
   const rand = mulberry32(99);
   const pick = <T>(xs: T[], k: number) => xs.map((x) => [rand(), x] as const).sort((a, b) => a[0] - b[0]).slice(0, k).map((p) => p[1]);
-  const nModels = Number(arg('--ft-models') ?? 10);
-  const nTasks = Number(arg('--ft-tasks') ?? 8);
+  const nModels = Number(arg('--ft-models') ?? 8);
+  const nTasks = Number(arg('--ft-tasks') ?? 6);
   const ftTasks = pick(tasks.filter((t) => t.kind === 'subset' && t.classes.length === 5), nTasks);
   const ftModels = pick(models.filter((m) => m.source !== 'pool'), nModels);
   const pairs = [];
