@@ -10,6 +10,7 @@
 //   --no-scores       skip heuristic scores       --finetune      also run the end-to-end
 //   --finetune-only   only the fine-tune sample   fine-tune sample (Python, tools/zoo/train.py)
 //   --ft-models N --ft-tasks K   size of the fine-tune sample (models x 5-class tasks)
+//   --reverse         models in reverse order (a second process can share the work)
 // Resumable: every (model, task, seed) result is appended to <cache>/gt/<key>/results.jsonl and
 // skipped on the next run; features are cached per model under .cache/zoo/features.
 import { spawnSync } from 'node:child_process';
@@ -127,11 +128,19 @@ export async function main(): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const resultsPath = join(cacheDir, 'results.jsonl');
   const done = new Map<string, GtRow>();
-  if (existsSync(resultsPath))
-    for (const line of readFileSync(resultsPath, 'utf8').split('\n')) if (line) {
+  // re-read before each model: another `zoo:gt --reverse` process may share the work
+  let readUpTo = 0;
+  const refresh = () => {
+    if (!existsSync(resultsPath)) return;
+    const text = readFileSync(resultsPath, 'utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(readUpTo, end).split('\n')) if (line) {
       const r = JSON.parse(line) as GtRow;
       done.set(`${r.model}|${r.task}|${r.seed}`, r);
     }
+    readUpTo = end;
+  };
+  refresh();
 
   const resolved = new Map(selected.map((t) => {
     const tg = targets.get(t.dataset)!;
@@ -142,9 +151,10 @@ export async function main(): Promise<void> {
   if (flag('--finetune-only')) return finetuneSample(outDir, models, selected, targets, resolved);
   const t0 = Date.now();
   let fresh = 0;
-  for (const m of models) {
+  for (const m of flag('--reverse') ? [...models].reverse() : models) {
     const tm = Date.now();
     for (const ds of new Set(selected.map((t) => t.dataset))) {
+      refresh();
       const todo = selected.filter((t) => t.dataset === ds && seedsFor(t).some((s) => !done.has(`${m.id}|${t.id}|${s}`)));
       if (todo.length === 0) continue;
       const out = await datasetOutputs(ZOO_DIR, m, targets.get(ds)!.px);
