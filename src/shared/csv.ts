@@ -1,12 +1,26 @@
 // Minimal CSV reader for the project's tidy tables (../shared/gt): comma-separated, first line is
 // the header, no quoted fields with embedded commas or newlines. Quoted fields without embedded
-// separators are unquoted. Kept tiny on purpose; swap for a real parser if the data grows quotes.
+// separators are unquoted; quoted fields may hold commas (not newlines). Kept tiny on purpose; swap for a real parser if the data grows quotes.
 
 export type CsvRow = Record<string, string>;
 
 export interface Csv {
   header: string[];
   rows: CsvRow[];
+}
+
+/** Splits one line on commas outside double quotes (timm's tables quote "1,013.01"). */
+export function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const out: string[] = [];
+  let cur = '', q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') q = !q;
+    if (ch === ',' && !q) { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
 }
 
 function unquote(s: string): string {
@@ -17,9 +31,9 @@ function unquote(s: string): string {
 export function parseCsv(text: string): Csv {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) return { header: [], rows: [] };
-  const header = lines[0].split(',').map(unquote);
+  const header = splitCsvLine(lines[0]).map(unquote);
   const rows = lines.slice(1).map((line, i) => {
-    const cells = line.split(',').map(unquote);
+    const cells = splitCsvLine(line).map(unquote);
     if (cells.length !== header.length) {
       throw new Error(`csv line ${i + 2}: ${cells.length} fields, header has ${header.length}`);
     }
