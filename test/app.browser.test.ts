@@ -132,11 +132,45 @@ describe('the page: a folder in, dataset tokens out', () => {
     expect(r!.notes.join(' ')).to.match(/Storage is full/);
   });
 
+  it('a long run shows progress (count, rate, time left) and can be cancelled', async () => {
+    const app = await mountApp();
+    app.maxPerClass = 20;
+    const run = nextRun(app);
+    await drop([`${SHARED_FS}/datasets/caltech101`]);
+    // wait until some images are done, then press Cancel as a person would
+    for (let i = 0; i < 600 && !(app.progress && app.progress.done >= 16 && app.progress.rate > 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await app.updateComplete;
+    expect(shadow(app, '#progress-text')!.textContent).to.match(/\d+ \/ \d+ images · [\d.]+ images\/s · about .+ left/);
+    (shadow(app, '#cancel') as HTMLButtonElement).click();
+    const r = await run;
+    expect(r.cancelled).to.equal(true);
+    expect(r.encode.encoded).to.be.lessThan(r.plan.totals.selected);
+    expect(r.notes.join(' ')).to.match(/Cancelled after/);
+  });
+
+  it('a dropped encoder file is used only if its sha256 matches a pinned entry', async () => {
+    const app = await mountApp();
+    await executeServerCommand('pick-files', { selector: 'zs-app >>> #model-input', paths: ['models/encoders/shufflenet-v2-12-qdq.onnx'] });
+    for (let i = 0; i < 100 && !/verified/.test(app.message); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(app.message).to.match(/verified as ShuffleNet/);
+    expect(app.encoderId).to.equal('shufflenet-v2-12-qdq');
+    const wrong = (await executeServerCommand('make-fixture', { kind: 'truncated-onnx' })) as string;
+    await executeServerCommand('pick-files', { selector: 'zs-app >>> #model-input', paths: [wrong] });
+    for (let i = 0; i < 100 && !/refused/.test(app.message); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(app.message).to.match(/matches none\): refused/);
+    expect(app.encoderId).to.equal('shufflenet-v2-12-qdq');
+  });
+
   it('the clear-cache control empties the store', async () => {
     const app = await mountApp();
+    const { cacheStats } = await import('../src/cache/db.ts');
+    expect((await cacheStats()).embeddings).to.be.greaterThan(0); // the runs above filled it
     (shadow(app, '#clear-cache') as HTMLButtonElement).click();
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 100 && !/cleared/.test(app.message); i++) await new Promise((r) => setTimeout(r, 100));
     await app.updateComplete;
     expect(shadow(app, '#cache-count')!.textContent).to.equal('0');
+    expect((await cacheStats()).embeddings).to.equal(0);
   });
 });

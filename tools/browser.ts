@@ -34,7 +34,7 @@ export async function openPage(opts: { log?: boolean; extraArgs?: string[] } = {
       page.on('pageerror', (e) => console.error(`[page error] ${(e as Error).message}`));
     }
     // a blank same-origin document: cross-origin isolated like the app
-    await page.goto(`${origin}/tools/blank.html`);
+    await page.goto(`${origin}/__blank.html`);
     const b = browser;
     return {
       page,

@@ -19,6 +19,10 @@ const only = process.argv[2]; // 'node' | 'browser' | undefined (both)
 let passed = 0;
 let failed = 0;
 
+// weights first: Node and browser tests both run the real encoders
+const setup = spawnSync(process.execPath, ['--import', 'tsx', 'tools/setup-models.ts'], { stdio: 'inherit' });
+if (setup.status !== 0) failed++;
+
 if (only !== 'browser') {
   const files = [...walk('src'), ...walk('tools'), ...walk('test')].sort();
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], {
@@ -37,8 +41,6 @@ if (only !== 'browser') {
 }
 
 if (only !== 'node') {
-  const setup = spawnSync(process.execPath, ['--import', 'tsx', 'tools/setup-models.ts'], { stdio: 'inherit' });
-  if (setup.status !== 0) failed++;
   rmSync('test-results/browser.json', { force: true });
   const r = spawnSync(process.execPath, ['--import', 'tsx', join('node_modules', '@web', 'test-runner', 'dist', 'bin.js'), ...process.argv.slice(3)], { stdio: 'inherit' });
   let counts = { passed: 0, failed: 1 };

@@ -1,5 +1,5 @@
 // Builds folders of awkward inputs on disk for the browser tests (then dropped for real via CDP).
-import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -54,6 +54,11 @@ export function makeFixture(kind: string): string {
       mkdirSync(join(dir, c));
       firstImages('pets', c, 4).forEach((f, i) => copyFileSync(f, join(dir, c, `${i}.jpg`)));
     }
+  } else if (kind === 'truncated-onnx') {
+    const full = readFileSync(join(process.cwd(), 'models/encoders/mobilenetv2-12-int8.onnx'));
+    const file = join(dir, 'mobilenetv2-12-int8.onnx');
+    writeFileSync(file, full.subarray(0, full.length >> 1));
+    return file;
   } else if (kind === 'empty') {
     // nothing inside
   } else if (kind === 'many') {

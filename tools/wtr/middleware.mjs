@@ -32,3 +32,11 @@ export function sharedFixtures(ctx, next) {
   ctx.body = createReadStream(file);
   return undefined;
 }
+
+// An empty page at the site root, for running modules in a page (benches): same base URL as the app.
+export function blankPage(ctx, next) {
+  if (ctx.path !== '/__blank.html') return next();
+  ctx.type = 'text/html';
+  ctx.body = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>ZooScout bench</title><body></body>';
+  return undefined;
+}

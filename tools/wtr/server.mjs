@@ -2,7 +2,7 @@
 // the onnxruntime-web runtime at /ort/ and ../shared fixtures at /__shared/.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { buildSync } from 'esbuild';
-import { ortAssets, isolationHeaders, sharedFixtures } from './middleware.mjs';
+import { ortAssets, isolationHeaders, sharedFixtures, blankPage } from './middleware.mjs';
 
 // CommonJS dependencies, served as one ES module each (Vite does this for the app itself)
 const CJS = ['jpeg-js'];
@@ -33,7 +33,7 @@ export const serverPlugins = () => [
   cjsAsEsm(),
   esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
 ];
-export const serverMiddleware = [isolationHeaders, ortAssets, sharedFixtures];
+export const serverMiddleware = [isolationHeaders, ortAssets, sharedFixtures, blankPage];
 export const nodeResolve = { exportConditions: ['browser', 'import', 'default'] };
 
 export const chromiumPath = process.env.CHROME_PATH || '/usr/bin/chromium';
@@ -47,3 +47,6 @@ export const chromiumArgs = [
   '--disable-quic',
   '--no-first-run',
 ];
+
+// WebGPU without a GPU: SwiftShader's software adapter
+export const webgpuArgs = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader'];

@@ -9,7 +9,7 @@ import { sniffImage, type ImageInfo } from '../shared/imageinfo.ts';
 import { decodeJpeg } from '../shared/decode-jpeg.ts';
 import type { RgbaImage } from '../shared/preprocess.ts';
 import { sha256Hex } from '../shared/model-file.ts';
-import { l2normalize } from '../shared/vec.ts';
+import { l2normalize, cosine } from '../shared/vec.ts';
 import { EmbeddingCache } from '../../cache/db.ts';
 import { buildTokens } from '../../tokens/shared/tokens.ts';
 import { clusterEmbeddings } from '../../tokens/shared/cluster.ts';
@@ -35,6 +35,32 @@ async function webgpuAdapter(): Promise<{ adapter: GPUAdapter | null; why: strin
   }
 }
 
+/** A fixed, image-like check input (smooth gradients and stripes), same on every device. */
+function checkInput(e: EncoderEntry): ort.Tensor {
+  const w = 96, h = 80, data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * 4;
+      data[o] = (x * 255) / w;
+      data[o + 1] = (y * 255) / h;
+      data[o + 2] = ((x >> 3) + (y >> 3)) % 2 ? 220 : 40;
+      data[o + 3] = 255;
+    }
+  }
+  const C = e.preprocess.crop;
+  const x = preprocess({ width: w, height: h, data }, e.preprocess);
+  return e.preprocess.inputDtype === 'float16'
+    ? new ort.Tensor('float16', toFloat16Bits(x), [1, 3, C, C])
+    : new ort.Tensor('float32', x, [1, 3, C, C]);
+}
+
+async function agreement(a: ort.InferenceSession, b: ort.InferenceSession, opts: InitOptions): Promise<number> {
+  const e = encoderById(opts.encoderId);
+  const feed = { [e.input.name]: checkInput(e) };
+  const [ra, rb] = [await a.run(feed, [EMBEDDING_OUTPUT]), await b.run(feed, [EMBEDDING_OUTPUT])];
+  return cosine((await ra[EMBEDDING_OUTPUT].getData()) as Float32Array, (await rb[EMBEDDING_OUTPUT].getData()) as Float32Array);
+}
+
 async function createSession(model: Uint8Array, opts: InitOptions): Promise<BackendInfo> {
   ort.env.wasm.wasmPaths = opts.ortWasmBase;
   const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
@@ -47,16 +73,24 @@ async function createSession(model: Uint8Array, opts: InitOptions): Promise<Back
     const { adapter, why } = await webgpuAdapter();
     if (adapter) {
       try {
-        session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
+        const gpu = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
+        // WebGPU kernels are not always right (seen here: int8 graphs, cosine 0.2 to WASM on some
+        // images), so the first run is checked against WASM on a fixed input before it is trusted.
+        const cpu = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+        const agree = await agreement(gpu, cpu, opts);
+        await cpu.release();
         const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-        return {
-          backend: 'webgpu', reason: 'WebGPU adapter available', ...base,
-          adapter: {
-            vendor: info?.vendor ?? '', architecture: info?.architecture ?? '',
-            isFallbackAdapter: Boolean((info as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
-              (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter),
-          },
+        const adapterInfo = {
+          vendor: info?.vendor ?? '', architecture: info?.architecture ?? '',
+          isFallbackAdapter: Boolean((info as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
+            (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter),
         };
+        if (agree >= 0.999) {
+          session = gpu;
+          return { backend: 'webgpu', reason: `WebGPU adapter available; checked against WASM (cosine ${agree.toFixed(4)})`, ...base, adapter: adapterInfo };
+        }
+        await gpu.release();
+        reason = `WebGPU gave different embeddings from WASM for this encoder (cosine ${agree.toFixed(3)} on a check input); fell back to WASM`;
       } catch (e) {
         reason = `WebGPU session failed (${(e as Error).message.slice(0, 160)}); fell back to WASM`;
       }
