@@ -152,7 +152,7 @@ describe('the page: a folder in, dataset tokens out', () => {
 
   it('a dropped encoder file is used only if its sha256 matches a pinned entry', async () => {
     const app = await mountApp();
-    await executeServerCommand('pick-files', { selector: 'zs-app >>> #model-input', paths: ['models/encoders/shufflenet-v2-12-qdq.onnx'] });
+    await drop(['models/encoders/shufflenet-v2-12-qdq.onnx']); // dropped on the drop zone
     for (let i = 0; i < 100 && !/verified/.test(app.message); i++) await new Promise((r) => setTimeout(r, 100));
     expect(app.message).to.match(/verified as ShuffleNet/);
     expect(app.encoderId).to.equal('shufflenet-v2-12-qdq');

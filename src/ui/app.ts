@@ -138,6 +138,11 @@ export class ZsApp extends LitElement {
     e.preventDefault();
     (e.currentTarget as HTMLElement).classList.remove('over');
     if (!e.dataTransfer) return;
+    const only = e.dataTransfer.files.length === 1 ? e.dataTransfer.files[0] : null;
+    if (only && /\.onnx$/i.test(only.name)) {
+      void this.importModel(only); // an encoder file, not a dataset
+      return;
+    }
     const gathered = filesFromDrop(e.dataTransfer); // entries taken now, walked after
     void gathered.then(({ files, errors }) => this.run(files, errors));
   }
@@ -164,7 +169,11 @@ export class ZsApp extends LitElement {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
-    if (!file) return;
+    if (file) await this.importModel(file);
+  }
+
+  /** An encoder file given by the user (air-gapped use): accepted only if its sha256 is pinned. */
+  async importModel(file: File) {
     const bytes = await file.arrayBuffer();
     const entry = encoderForHash(await sha256Hex(bytes));
     if (!entry) {
@@ -270,7 +279,8 @@ export class ZsApp extends LitElement {
         <legend>Your images</legend>
         <div id="dropzone" @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}
              aria-label="Drop a folder of images here">
-          <p><strong>Drop a folder here</strong> — one subfolder per class, or a flat folder (clustered).</p>
+          <p><strong>Drop a folder here</strong> — one subfolder per class, or a flat folder (clustered).
+            An encoder <code>.onnx</code> dropped here is checked against its pinned sha256.</p>
           <div class="row">
             <label class="button">Choose folder
               <input id="folder-input" type="file" webkitdirectory multiple @change=${this.onPick}>
