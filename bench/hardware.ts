@@ -6,7 +6,7 @@
 // (fit on three families' measurements, scored on the fourth).
 // Options: --threads N (default 1), --passes N (default 2), --models REGEX, --budget MS (warm
 // budget per model per pass, default 800), --micro MS (micro-benchmark budget, default 3000).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { openPage } from '../tools/browser.ts';
 import { predictCost, leaveOneFamilyOut, relativeErrors } from '../src/hardware/shared/cost-model.ts';
@@ -77,6 +77,9 @@ try {
   console.log(`load average at the end ${load()}; wall ${f((Date.now() - t0) / 1000, 0)} s`);
   console.log(`predictor: micro-benchmark calibration + family structure (no model latency seen)`);
   console.log(`latency prediction kendall tau: ${f(kendallTauB(pred, measured), 3)}, median rel error: ${f(median(relativeErrors(pred, measured)), 2)}`);
+  // raw figures, for docs and for rescoring without measuring again
+  mkdirSync('.cache/hardware', { recursive: true });
+  writeFileSync('.cache/hardware/bench-last.json', JSON.stringify({ load: loadavg(), micro: mb, models: models.map((m, i) => ({ id: m.id, family: m.family, macs: m.macs, runs: runs[i], predicted: pred[i], lofo: lofo[i] })) }, null, 1));
   await page.run('/bench/page/hardware-page.ts', 'stop');
 } finally {
   await page.close();

@@ -55,15 +55,15 @@ export interface ObjectiveTerm {
 /** f(a) * prod_i (HW_i(a)/T_i)^(s_i w_i). f must be > 0 (use positiveScores for raw task scores). */
 export function weightedObjective(f: number, hw: HwFigures, terms: ObjectiveTerm[]): number {
   if (!(f > 0)) throw new RangeError(`weighted objective needs a positive task score, got ${f} (use positiveScores)`);
-  let s = Math.log(f);
+  let s = f;
   for (const t of terms) {
     if (t.weight < 0) throw new RangeError(`weight of ${t.metric} must be >= 0`);
     if (!(t.target > 0) || !(hw[t.metric] > 0)) throw new RangeError(`${t.metric}: value and target must be > 0`);
     if (t.weight === 0) continue;
     const sign = LOWER_IS_BETTER[t.metric] ? -1 : 1;
-    s += sign * t.weight * Math.log(hw[t.metric] / t.target);
+    s *= Math.pow(hw[t.metric] / t.target, sign * t.weight);
   }
-  return Math.exp(s);
+  return s;
 }
 
 /** Any task scores (LogME can be negative) to (0, 1] by average rank / n; ties stay ties. */

@@ -39,7 +39,9 @@ export function microBenchProbes(): Probe[] {
   return [
     reluChain('relu1', 1, [1, 16, 16, 16]),
     reluChain('relu16', 16, [1, 16, 16, 16]),
-    reluChain('relu16-big', 16, [1, 64, 32, 32]),
+    reluChain('relu16-big', 16, [1, 32, 32, 32]), // 8x the elements, still about a millisecond
+    // compute probes as long as one layer of a small model (well under a millisecond to a few ms):
+    // longer probes get preempted on a busy machine far more often than the models they calibrate
     conv('dense3x3', 'dense', 32, 32, 3, 16, 1),
     conv('depthwise3x3', 'depthwise', 128, 128, 3, 16, 128),
     conv('pointwise', 'pointwise', 64, 128, 1, 16, 1),
@@ -58,10 +60,11 @@ export function microBenchProbes(): Probe[] {
 export function calibrate(backend: HwBackend, threads: number, timings: Record<string, TimingStats>, wallMs = 0): MicroBench {
   const probes = microBenchProbes();
   const t = (n: string) => timings[n].p50;
-  const runMs = t('relu1');
+  const one = probes.find((p) => p.name === 'relu1')!;
   const small = probes.find((p) => p.name === 'relu16')!, big = probes.find((p) => p.name === 'relu16-big')!;
   const elemMs = Math.max(0, (t('relu16-big') - t('relu16')) / (big.elems - small.elems));
-  const nodeMs = Math.max(0, (t('relu16') - runMs - elemMs * (small.elems - small.elems / 16)) / 15);
+  const runMs = Math.max(0, t('relu1') - elemMs * one.elems);
+  const nodeMs = Math.max(0, (t('relu16') - runMs - elemMs * small.elems) / 15);
   const macsPerMs = {} as Record<MacKind, number>;
   for (const p of probes) {
     if (p.kind === 'overhead') continue;

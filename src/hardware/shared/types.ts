@@ -22,7 +22,7 @@ export interface MicroBench {
   version: number;
   backend: HwBackend;
   threads: number;
-  /** per-run overhead (one 4 K-element Relu), ms */
+  /** per-run overhead (a one-node graph, its elementwise work taken out), ms */
   runMs: number;
   /** extra cost of one more graph node, ms */
   nodeMs: number;
