@@ -1,0 +1,79 @@
+// Build-time assets: the npm models' files served from the app's own origin under /npm-models/
+// (never fetched from a third party). Every usable model becomes <pkg>@<version>/<id>/model.json +
+// weights.bin (nsfwjs's UMD modules are decoded here, in Node, so the page never evals code), plus
+// /npm-models/index.json with each served file's sha256 and the package file it came from.
+//   npmModelsVitePlugin()  serves them in `vite` dev and emits them in `vite build`
+//   npmModelsKoaMiddleware() the same for @web/test-runner's server
+import { createHash } from 'node:crypto';
+import { NPM_MODEL_DOCS } from '../shared/models.ts';
+import { NPM_MODELS_BASE, npmModelUrl, type NpmAssetIndex } from '../shared/catalogue.ts';
+import type { NpmInventory } from '../shared/types.ts';
+import { toArtifacts } from '../tfjs/features.ts';
+import { readModelFiles } from './files.ts';
+import { loadInventory } from './inventory.ts';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+
+/** url path -> bytes, for every usable model of the inventory */
+export function buildNpmModelAssets(inv: NpmInventory = loadInventory()): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const index: NpmAssetIndex = { version: 1, models: {} };
+  for (const e of inv.models.filter((m) => m.feature)) {
+    const doc = NPM_MODEL_DOCS.find((d) => d.id === e.id && d.package === e.package)!;
+    const files = readModelFiles(doc);
+    const art = toArtifacts(files);
+    const weights = new Uint8Array(art.weightData as ArrayBuffer);
+    const json = new TextEncoder().encode(
+      JSON.stringify({ format: doc.format === 'tfjs-graph' ? 'graph-model' : 'layers-model', modelTopology: files.json.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: art.weightSpecs }] }),
+    );
+    const url = npmModelUrl(e);
+    const binUrl = url.replace(/model\.json$/, 'weights.bin');
+    out.set(url, json);
+    out.set(binUrl, weights);
+    index.models[e.id] = {
+      package: e.package,
+      version: e.version,
+      sourceSha256: e.files[0].sha256,
+      files: [
+        { url, bytes: json.byteLength, sha256: sha(json) },
+        { url: binUrl, bytes: weights.byteLength, sha256: sha(weights) },
+      ],
+    };
+  }
+  out.set(`${NPM_MODELS_BASE}/index.json`, new TextEncoder().encode(JSON.stringify(index)));
+  return out;
+}
+
+let cached: Map<string, Uint8Array> | null = null;
+const assets = () => (cached ??= buildNpmModelAssets());
+const typeOf = (p: string) => (p.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+
+/** Vite plugin: dev middleware + emitted files in the build. */
+export function npmModelsVitePlugin() {
+  return {
+    name: 'zooscout-npm-models',
+    configureServer(server: { middlewares: { use(fn: (req: { url?: string }, res: { setHeader(k: string, v: string): void; end(b: Uint8Array): void }, next: () => void) => void): void } }) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0];
+        const body = path.startsWith(NPM_MODELS_BASE) ? assets().get(path) : undefined;
+        if (!body) return next();
+        res.setHeader('Content-Type', typeOf(path));
+        res.end(body);
+      });
+    },
+    generateBundle(this: { emitFile(f: { type: 'asset'; fileName: string; source: Uint8Array }): void }) {
+      for (const [path, source] of assets()) this.emitFile({ type: 'asset', fileName: path.slice(1), source });
+    },
+  };
+}
+
+/** koa middleware for @web/test-runner's dev server */
+export function npmModelsKoaMiddleware() {
+  return async (ctx: { path: string; body: unknown; type: string }, next: () => Promise<void>) => {
+    const body = ctx.path.startsWith(NPM_MODELS_BASE) ? assets().get(ctx.path) : undefined;
+    if (!body) return next();
+    ctx.type = typeOf(ctx.path);
+    ctx.body = Buffer.from(body);
+  };
+}

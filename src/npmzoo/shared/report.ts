@@ -1,0 +1,68 @@
+// Figures over a GT table (zoo format: task,model,seed,accuracy,...) that holds both the zoo trained
+// here and the npm models (ids npm:...): per dataset, the best real model against the best trained
+// one; the noise ceiling (weighted tau between split seeds, as bench/zoo-summary.ts computes it).
+import { weightedTau } from '../../metrics/ranking.ts';
+
+export interface GtCell { task: string; model: string; seed: number; accuracy: number }
+
+export function parseGt(csv: string): GtCell[] {
+  const [head, ...lines] = csv.trim().split('\n');
+  const h = head.split(',');
+  const ix = (k: string) => h.indexOf(k);
+  return lines.filter(Boolean).map((l) => {
+    const c = l.split(',');
+    return { task: c[ix('task')], model: c[ix('model')], seed: Number(c[ix('seed')]), accuracy: Number(c[ix('accuracy')]) };
+  });
+}
+
+export const isReal = (model: string) => model.startsWith('npm:');
+const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+
+export interface DatasetBest { dataset: string; tasks: number; bestReal: string; realAcc: number; bestTrained: string; trainedAcc: number; margin: number }
+
+/** Per dataset: each model's mean seed-0 accuracy over the dataset's tasks that BOTH kinds were measured on. */
+export function bestRealVsTrained(rows: GtCell[], seed = 0): DatasetBest[] {
+  const s0 = rows.filter((r) => r.seed === seed);
+  const byTask = new Map<string, GtCell[]>();
+  for (const r of s0) (byTask.get(r.task) ?? byTask.set(r.task, []).get(r.task)!).push(r);
+  const datasets = new Map<string, string[]>();
+  for (const [t, rs] of byTask) if (rs.some((r) => isReal(r.model)) && rs.some((r) => !isReal(r.model))) {
+    const d = t.split('/')[0];
+    (datasets.get(d) ?? datasets.set(d, []).get(d)!).push(t);
+  }
+  const out: DatasetBest[] = [];
+  for (const [dataset, tasks] of [...datasets].sort()) {
+    const acc = new Map<string, number[]>();
+    for (const t of tasks) for (const r of byTask.get(t)!) (acc.get(r.model) ?? acc.set(r.model, []).get(r.model)!).push(r.accuracy);
+    // only models measured on every one of these tasks
+    const full = [...acc].filter(([, a]) => a.length === tasks.length).map(([m, a]) => [m, mean(a)] as const);
+    const best = (real: boolean) => full.filter(([m]) => isReal(m) === real).sort((a, b) => b[1] - a[1])[0];
+    const r = best(true), z = best(false);
+    if (!r || !z) continue;
+    out.push({ dataset, tasks: tasks.length, bestReal: r[0], realAcc: r[1], bestTrained: z[0], trainedAcc: z[1], margin: r[1] - z[1] });
+  }
+  return out;
+}
+
+/** mean weighted tau (hyperbolic, scipy's default rank=True) between seed 0 and seed 1 accuracies over the models of each task measured under both */
+export function noiseCeiling(rows: GtCell[], filter: (model: string) => boolean = () => true): { tau: number; tasks: number; models: number } {
+  const key = (r: GtCell) => `${r.task}|${r.model}`;
+  const s1 = new Map(rows.filter((r) => r.seed === 1 && filter(r.model)).map((r) => [key(r), r.accuracy]));
+  const byTask = new Map<string, [number, number][]>();
+  const models = new Set<string>();
+  for (const r of rows) if (r.seed === 0 && filter(r.model) && s1.has(key(r))) {
+    (byTask.get(r.task) ?? byTask.set(r.task, []).get(r.task)!).push([r.accuracy, s1.get(key(r))!]);
+    models.add(r.model);
+  }
+  const taus: number[] = [];
+  for (const pairs of byTask.values()) {
+    if (pairs.length < 2) continue;
+    try {
+      const t = weightedTau(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+      if (Number.isFinite(t)) taus.push(t);
+    } catch {
+      /* constant input */
+    }
+  }
+  return { tau: taus.length ? mean(taus) : NaN, tasks: taus.length, models: models.size };
+}
