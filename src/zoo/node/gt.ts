@@ -57,13 +57,13 @@ function arg(name: string): string | undefined {
 }
 const flag = (name: string) => process.argv.includes(name);
 
-interface Target {
+export interface Target {
   px: PixelSet;
   eligible: Uint8Array;
   domain: string;
 }
 
-function loadTargets(names: string[], catalogue: ReturnType<typeof loadCatalogue>, custom?: string): Map<string, Target> {
+export function loadTargets(names: string[], catalogue: ReturnType<typeof loadCatalogue>, custom?: string): Map<string, Target> {
   const out = new Map<string, Target>();
   const manifest = custom ? [] : sharedManifest();
   const sources = new Set(catalogue.models.map((m) => m.source));
@@ -88,7 +88,7 @@ function datasetInfo(name: string, t: Target): DatasetInfo {
   return { name, classes: t.px.listing.classes, counts };
 }
 
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v ?? '');
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
