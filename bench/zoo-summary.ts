@@ -39,6 +39,9 @@ function table(seed: number): Map<string, Map<string, number>> {
   return t;
 }
 const A = table(seed0);
+const kindOf = new Map<string, string>(
+  (JSON.parse(readFileSync(join(dir, 'tasks.json'), 'utf8')).tasks as { id: string; kind: string; classes: string[] }[]).map((t) => [t.id, `${t.kind === 'fewshot' ? 'few-shot' : t.kind}`]),
+);
 const models = cat.models.map((m) => m.id).filter((id) => [...A.values()].some((row) => row.has(id)));
 const tasks = [...A.keys()];
 const vec = (row: Map<string, number>, ids = models) => ids.map((id) => row.get(id) ?? NaN);
@@ -89,7 +92,14 @@ for (const s of meta.seeds.slice(1)) {
     const tau = weightedTau(a, b);
     if (Number.isFinite(tau)) taus.push(tau);
   }
-  console.log(`noise ceiling: weighted tau between split seeds ${seed0} and ${s}: mean ${fmt(mean(taus))} over ${taus.length} tasks (median ${fmt(taus.sort((x, y) => x - y)[taus.length >> 1])})`);
+  console.log(`noise ceiling: weighted tau between split seeds ${seed0} and ${s}: mean ${fmt(mean(taus))} over ${taus.length} tasks (median ${fmt([...taus].sort((x, y) => x - y)[taus.length >> 1])})`);
+  const kinds = new Map<string, number[]>();
+  for (const t of tasks) if (B.has(t)) {
+    const tau = weightedTau(vec(A.get(t)!), vec(B.get(t)!));
+    const k = kindOf.get(t) ?? '?';
+    if (Number.isFinite(tau)) (kinds.get(k) ?? kinds.set(k, []).get(k)!).push(tau);
+  }
+  console.log(`  by task kind: ${[...kinds].map(([k, v]) => `${k} ${fmt(mean(v))} (${v.length})`).join(', ')}`);
 }
 
 // linear probe vs fine-tune
@@ -100,9 +110,16 @@ if (existsSync(ftPath)) {
   for (const r of ft) (byTask.get(r.task) ?? byTask.set(r.task, []).get(r.task)!).push({ m: r.model, acc: Number(r.accuracy) });
   const kt: number[] = [], wt: number[] = [];
   for (const [t, rows] of byTask) if (rows.length >= 3 && A.has(t)) {
-    const lp = rows.map((r) => A.get(t)!.get(r.m) ?? NaN);
-    const fa = rows.map((r) => r.acc);
-    const k = kendallTauB(lp, fa);
+    const known = rows.filter((r) => A.get(t)!.has(r.m));
+    if (known.length < 3) continue;
+    const lp = known.map((r) => A.get(t)!.get(r.m)!);
+    const fa = known.map((r) => r.acc);
+    let k = NaN;
+    try {
+      k = kendallTauB(lp, fa);
+    } catch {
+      /* constant input */
+    }
     const w = weightedTau(fa, lp, { rank: null });
     if (Number.isFinite(k)) kt.push(k);
     if (Number.isFinite(w)) wt.push(w);
