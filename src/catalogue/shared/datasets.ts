@@ -38,4 +38,4 @@ export const SAMPLE_FOLDER: Record<string, string> = {
 export const TOKEN_DATASETS = Object.values(SAMPLE_FOLDER).sort();
 
 /** sampling of the token job: seeded, at most maxClasses classes x perClass images */
-export const TOKEN_SAMPLE = { seed: 11, perClass: 20, maxClasses: 100 };
+export const TOKEN_SAMPLE = { seed: 11, perClass: 20, maxClasses: 64 };

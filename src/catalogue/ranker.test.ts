@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RidgeRanker, ridgeSolve, type PublicRanker, type RankerContext, type TrainPair, type ModelInfo } from './shared/ranker.ts';
+import { leaveOneTargetOut } from './shared/loto.ts';
+import type { RankingTable } from './shared/evidence.ts';
+import { summariseTokens, classCoverage, meanCosine, type TokenSummary } from './shared/token-features.ts';
+import { buildTokens } from '../tokens/shared/tokens.ts';
+import { mulberry32, gaussian } from '../shared/random.ts';
+import { twoPhaseRecall } from '../recall/recall.ts';
+
+test('ridgeSolve solves (A + lambda I) w = b', () => {
+  const A = new Float64Array([4, 1, 1, 3]);
+  const w = ridgeSolve(A, new Float64Array([1, 2]), 2, 1, new Float64Array([1, 1]));
+  // (A + I) = [[5,1],[1,4]] -> w = [2/19, 9/19]
+  assert.ok(Math.abs(w[0] - 2 / 19) < 1e-9 && Math.abs(w[1] - 9 / 19) < 1e-9);
+});
+
+/** synthetic world: 6 datasets as token blobs; models fine-tuned on one source; z = source-target closeness + quality */
+function world(seed = 3) {
+  const rand = mulberry32(seed), g = gaussian(rand);
+  const d = 16, names = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const centre = names.map(() => Array.from({ length: d }, g));
+  const tok = (k: number, off: number): TokenSummary => {
+    const n = 24, emb = new Float32Array(n * d), labels: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = centre[k].map((x, j) => x + 0.3 * g() + 0.2 * ((i % 3) - 1) * (j === (i % 3) ? 1 : 0) + off * 0);
+      const nn = Math.hypot(...v);
+      v.forEach((x, j) => (emb[i * d + j] = x / nn));
+      labels.push(i % 3);
+    }
+    return summariseTokens(buildTokens({ encoder: { id: 'x', sha256: 'y', dim: d }, embeddings: emb, labels, classNames: ['0', '1', '2'], labelled: true }), names[k]);
+  };
+  const targetTokens = new Map(names.map((n, k) => [n, tok(k, 0)]));
+  const sourceTokens = new Map(names.map((n, k) => [n, tok(k, 1)]));
+  const models = new Map<string, ModelInfo>();
+  const quality = new Map<string, number>();
+  for (const s of names) for (const q of [0, 1]) {
+    const id = `m-${s}-${q}`;
+    models.set(id, { id, family: q ? 'big' : 'small', logParams: q ? 7 : 6, imagenetTop1: null, source: s });
+    quality.set(id, q * 0.3 + 0.1 * g());
+  }
+  const acc = names.map((t) => [...models.keys()].map((m) => 70 + 20 * meanCosine(sourceTokens.get(models.get(m)!.source!)!, targetTokens.get(t)!) + 5 * quality.get(m)!));
+  const table: RankingTable = { id: 'syn', metric: 'top1_acc', models: [...models.keys()], targets: names, acc };
+  const ctx: RankerContext = { models, targetTokens, sourceTokens };
+  return { table, ctx };
+}
+
+test('token features: a dataset covers itself best', () => {
+  const { ctx } = world();
+  const a = ctx.targetTokens.get('a')!;
+  assert.ok(classCoverage(ctx.sourceTokens.get('a')!, a) > classCoverage(ctx.sourceTokens.get('b')!, a));
+});
+
+test('leave-one-target-out: the held-out target is never seen in training, and the token ranker finds the matching source', () => {
+  const { table, ctx } = world();
+  const seen: string[][] = [];
+  class Spy implements PublicRanker {
+    readonly name = 'spy';
+    inner = new RidgeRanker();
+    fit(pairs: TrainPair[], c: RankerContext) { seen.push([...new Set(pairs.map((p) => p.target))]); this.inner.fit(pairs, c); }
+    score(models: string[], target: string, c: RankerContext, t?: string) { return this.inner.score(models, target, c, t); }
+  }
+  const res = leaveOneTargetOut([table], [table], () => new Spy(), ctx);
+  assert.equal(seen.length, table.targets.length);
+  table.targets.forEach((t, i) => assert.ok(!seen[i].includes(t), `fold ${t} saw its own target`));
+  const withTok = Object.values(res.perTable.get('syn')!).map((f) => f.tau);
+  const noTok = Object.values(leaveOneTargetOut([table], [table], () => new RidgeRanker({ useTokens: false }), ctx).perTable.get('syn')!).map((f) => f.tau);
+  const m = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  assert.ok(m(withTok) > m(noTok) + 0.2, `tokens ${m(withTok)} vs none ${m(noTok)}`);
+  // top-3 always holds the model fine-tuned on the target itself
+  assert.ok(Object.values(res.perTable.get('syn')!).every((f) => f.hit3 === 1));
+});
+
+test('a model without evidence is still scored (from its source token)', () => {
+  const { table, ctx } = world();
+  const r = new RidgeRanker();
+  const pairs: TrainPair[] = [];
+  table.targets.forEach((t, j) => table.models.forEach((m, i) => { if (t !== 'a') pairs.push({ model: m, target: t, group: `syn|${t}`, z: (table.acc[j][i] - 80) / 5 }); }));
+  r.fit(pairs, ctx);
+  ctx.models.set('new-a', { id: 'new-a', family: 'small', logParams: 6, imagenetTop1: null, source: 'a' });
+  ctx.models.set('new-f', { id: 'new-f', family: 'small', logParams: 6, imagenetTop1: null, source: 'f' });
+  const s = r.score(['new-a', 'new-f'], 'a', ctx);
+  assert.ok(s[0] > s[1]);
+});
+
+test('two-phase recall: K = number of models always recalls the best; forward passes saved', () => {
+  const { table } = world();
+  const r = twoPhaseRecall(table, { ks: [3, 12] });
+  assert.equal(r.hit[12], 1);
+  assert.equal(r.clusters, 4);
+  assert.ok(r.saved(3) > 0.4);
+});
