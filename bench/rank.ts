@@ -1,0 +1,168 @@
+// `npm run bench:rank [-- --data DIR] [-- --no-page]`: the rankers judged in four quadrants,
+// measured on the spot from the committed weights (models/ranker/) and the measured GT
+// (data/zoo-gt), beside random, priors, heuristics, Copeland of heuristics and the
+// Model-Spider-style baseline; then the GT noise ceiling, scoring time, and the last line
+// `blind-datasets tau_w: X.XXX (LogME X.XXX)`.
+import '../src/rank/node/tf-shim.ts';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { copeland, borda } from '../src/metrics/aggregate.ts';
+import { weightedTau } from '../src/metrics/ranking.ts';
+import { tf } from '../src/probe/tfjs/tf.ts';
+import { mulberry32 } from '../src/shared/random.ts';
+import { SCORE_NAMES } from '../src/transfer/shared/scores.ts';
+import { Scorer } from '../src/rank/model/scorer.ts';
+import type { RankerArtifact, ZooTokens } from '../src/rank/shared/artifact.ts';
+import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts';
+import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
+import { loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
+
+const arg = (n: string) => { const i = process.argv.indexOf(n); return i >= 0 ? process.argv[i + 1] : undefined; };
+
+interface Quadrant { name: string; tasks: string[]; models: string[] }
+
+function rerank(base: ArrayLike<number>, heur: ArrayLike<number>, k: number): Float64Array {
+  // keep the ranker's order, but re-order its top k by the forward-pass score (LogME)
+  const n = base.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => base[b] - base[a]);
+  const top = order.slice(0, k).sort((a, b) => heur[b] - heur[a]);
+  const out = new Float64Array(n);
+  [...top, ...order.slice(k)].forEach((i, r) => (out[i] = n - r));
+  return out;
+}
+
+export async function main(): Promise<void> {
+  const t0 = Date.now();
+  await tf.setBackend('cpu');
+  const dataDir = arg('--data');
+  const art = JSON.parse(readFileSync('models/ranker/ranker.json', 'utf8')) as RankerArtifact;
+  const zoo = JSON.parse(readFileSync('models/ranker/zoo-tokens.json', 'utf8')) as ZooTokens;
+  const scorer = new Scorer(art);
+  const all = scorer.prepareZoo(zoo);
+  const a = await assemble();
+  const sp = a.split;
+  if (JSON.stringify(sp.blindDatasets) !== JSON.stringify(art.split.blindDatasets)) throw new Error('split differs from the one the ranker was trained with');
+  const byId = new Map(a.cat.models.map((m) => [m.id, m]));
+  const trainModels = all.filter((m) => sp.trainModels.includes(m.id));
+  const blindModels = all.filter((m) => sp.blindModels.includes(m.id));
+
+  let gt: GtTable = a.gt;
+  let inputs = new Map<string, DatasetInput>([...a.taskTok].map(([t, tok]) => [t, scorer.datasetInput(tok)]));
+  let quadrants: Quadrant[];
+  const trainDsTasks = a.tasks.filter((t) => sp.trainDatasets.includes(t.dataset)).map((t) => t.id);
+  const blindDsTasks = a.tasks.filter((t) => sp.blindDatasets.includes(t.dataset)).map((t) => t.id);
+  if (dataDir) {
+    // a folder nobody trained on: measure its GT first (the zoo GT command), then tokens, then rank
+    const name = basename(resolve(dataDir));
+    const out = join('data/zoo-gt/custom', name);
+    console.log(`measuring the GT of ${dataDir} (npm run zoo:gt -- --data ${dataDir}) ...`);
+    const r = spawnSync('node', ['--import', 'tsx', 'src/zoo/node/gt.ts', '--data', dataDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0 || !existsSync(join(out, 'gt.csv'))) throw new Error('zoo:gt --data failed');
+    gt = loadGt(out, 'none');
+    const tasks = loadTasks(join(out, 'tasks.json'));
+    const tok = await taskTokens(tasks, a.cat, { dataDir });
+    inputs = new Map([...tok].map(([t, k]) => [t, scorer.datasetInput(k)]));
+    const ids = tasks.map((t) => t.id);
+    quadrants = [
+      { name: 'blind datasets', tasks: ids, models: sp.trainModels },
+      { name: 'double blind', tasks: ids, models: sp.blindModels },
+    ];
+  } else {
+    quadrants = [
+      { name: 'known/known', tasks: sp.knownTestTasks, models: sp.trainModels },
+      { name: 'blind datasets', tasks: blindDsTasks, models: sp.trainModels },
+      { name: 'blind models', tasks: trainDsTasks, models: sp.blindModels },
+      { name: 'double blind', tasks: blindDsTasks, models: sp.blindModels },
+    ];
+  }
+
+  // ranker scores, per candidate set (the decoder attends over the candidates it is given)
+  const ts = Date.now();
+  const rankerScores = new Map<string, Map<string, Map<string, number>>>(); // kind -> task -> model -> score
+  for (const kind of ['cross', 'self'] as const) {
+    const m = new Map<string, Map<string, number>>();
+    for (const set of [trainModels, blindModels]) {
+      const taskIds = [...inputs.keys()];
+      const sc = scorer.scoreMany(taskIds.map((t) => inputs.get(t)!), set, kind);
+      taskIds.forEach((t, i) => {
+        const row = m.get(t) ?? new Map();
+        set.forEach((md, j) => row.set(md.id, sc[i][j]));
+        m.set(t, row);
+      });
+    }
+    rankerScores.set(kind, m);
+  }
+  const nScored = inputs.size * 2;
+  const scoreMs = (Date.now() - ts) / nScored;
+
+  // priors and heuristics
+  const meanGt = new Map<string, number>();
+  for (const id of sp.trainModels) {
+    let s = 0, n = 0;
+    for (const t of sp.trainTasks) { const v = a.gt.acc.get(t)?.get(id); if (v !== undefined) { s += v; n++; } }
+    meanGt.set(id, s / n);
+  }
+  const heur = (name: string) => (t: string, ms: string[]) => ms.map((id) => gt.scores.get(t)?.get(id)?.[name] ?? NaN);
+  const hasAll = (t: string, ms: string[], names: readonly string[]) => ms.every((id) => names.every((n) => Number.isFinite(gt.scores.get(t)?.get(id)?.[n])));
+  const others = SCORE_NAMES.filter((n) => n !== 'LogME');
+  // best other heuristic: chosen on the training quadrant (training tasks x training models) only
+  const bestOther = others
+    .map((n) => ({ n, tau: evaluate(a.gt.acc, sp.trainTasks, sp.trainModels, (t, ms) => (hasAll(t, ms, [n]) ? heur(n)(t, ms) : null)).tau }))
+    .sort((x, y) => y.tau - x.tau)[0].n;
+  const score = (kind: string) => (t: string, ms: string[]) => ms.map((id) => rankerScores.get(kind)!.get(t)!.get(id)!);
+  const methods: [string, (t: string, ms: string[]) => ArrayLike<number> | null][] = [
+    ['random (mean of 100 draws)', () => null],
+    ['prior: size + source accuracy', (_t, ms) => borda([ms.map((id) => byId.get(id)!.params), ms.map((id) => byId.get(id)!.sourceAccuracy)])],
+    ['prior: mean GT on training tasks', (_t, ms) => (ms.every((id) => meanGt.has(id)) ? ms.map((id) => meanGt.get(id)!) : null)],
+    ['LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? heur('LogME')(t, ms) : null)],
+    [`best other heuristic (${bestOther})`, (t, ms) => (hasAll(t, ms, [bestOther]) ? heur(bestOther)(t, ms) : null)],
+    ['Copeland of heuristics', (t, ms) => (hasAll(t, ms, SCORE_NAMES) ? copeland(SCORE_NAMES.map((n) => heur(n)(t, ms))) : null)],
+    ['self-attention (Model Spider)', score('self')],
+    ['cross-attention ranker', score('cross')],
+    ['  + re-rank top-3 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerank(score('cross')(t, ms), heur('LogME')(t, ms), 3) : null)],
+    ['  + re-rank top-5 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerank(score('cross')(t, ms), heur('LogME')(t, ms), 5) : null)],
+  ];
+  const randomEval = (q: Quadrant): QuadrantResult => {
+    const rs: QuadrantResult[] = [];
+    for (let d = 0; d < 100; d++) {
+      const rand = mulberry32(1000 + d);
+      rs.push(evaluate(gt.acc, q.tasks, q.models, (_t, ms) => ms.map(() => rand())));
+    }
+    const avg = (k: keyof QuadrantResult) => rs.reduce((s, r) => s + r[k], 0) / rs.length;
+    return { tau: avg('tau'), regret: avg('regret'), top3: avg('top3'), tasks: rs[0].tasks };
+  };
+  const results = methods.map(([name, f]) => [name, quadrants.map((q) => (name.startsWith('random') ? randomEval(q) : evaluate(gt.acc, q.tasks, q.models, f)))] as const);
+  // noise ceiling: weighted tau between the seed-0 and seed-1 GT of the same tasks
+  const ceiling = quadrants.map((q) => {
+    let s = 0, n = 0;
+    for (const t of q.tasks) {
+      const a0 = gt.acc.get(t), a1 = gt.noise.get(t);
+      if (!a0 || !a1) continue;
+      const ms = q.models.filter((m) => a0.has(m) && a1.has(m));
+      if (ms.length < 3) continue;
+      const w = weightedTau(ms.map((m) => a0.get(m)!), ms.map((m) => a1.get(m)!), { rank: null });
+      if (Number.isFinite(w)) { s += w; n++; }
+    }
+    return { tau: s / n, tasks: n };
+  });
+
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
+  const W = 36;
+  console.log(`\nbench:rank - ranker ${art.id} (encoder ${art.encoder.id}), GT ${gt.source.replace(resolve('.') + '/', '')}`);
+  console.log(`blind datasets: ${sp.blindDatasets.join(', ')}; blind models (${sp.blindModels.length}): ${sp.blindModels.join(', ')}`);
+  console.log('per quadrant: weighted tau (scipy rank=None) | top-1 regret (accuracy points) | top-3 hit rate; mean over tasks\n');
+  console.log(''.padEnd(W) + quadrants.map((q) => `${q.name} (${q.tasks.length} tasks x ${q.models.length} models)`.padEnd(30)).join(''));
+  for (const [name, rs] of results)
+    console.log(name.padEnd(W) + rs.map((r) => (r.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)}` : '  —').padEnd(30)).join(''));
+  console.log('GT noise ceiling (seed 0 vs seed 1)'.padEnd(W) + ceiling.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(30)).join(''));
+  console.log(`\nscoring: ${scoreMs.toFixed(1)} ms per task for a candidate set (tfjs CPU backend in Node), ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
+  const bd = results.find(([n]) => n === 'cross-attention ranker')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
+  const lm = results.find(([n]) => n === 'LogME')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
+  console.log(`blind-datasets tau_w: ${bd.tau.toFixed(3)} (LogME ${lm.tau.toFixed(3)})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+// The ranker in the page: loads the committed weights (models/ranker/), prepares the zoo's model
+// tokens once and caches them in IndexedDB (database `zooscout-ranker`, keyed by ranker id, so a
+// new ranker never reads stale tokens), scores every zoo model for a dataset token in one pass,
+// and makes tokens for an ONNX file the user drops (weights + graph metadata; no retraining).
+import { openDB, type IDBPDatabase } from 'idb';
+import { tf } from '../../probe/tfjs/tf.ts';
+import { ensureBackend } from '../../probe/tfjs/probe.ts';
+import { graphCost, readGraph } from '../../hardware/shared/onnx.ts';
+import type { DatasetTokens } from '../../tokens/shared/format.ts';
+import { Scorer, type RankerKind } from '../model/scorer.ts';
+import type { RankerArtifact, ZooTokens } from '../shared/artifact.ts';
+import type { PreparedModel } from '../shared/features.ts';
+import { archFeatures, type ModelMeta } from '../shared/model-tokens.ts';
+import { readOnnxWeights } from '../shared/onnx-weights.ts';
+
+export const RANKER_DB = 'zooscout-ranker';
+export const RANKER_DB_VERSION = 1;
+const STORE = 'zoo-tokens';
+
+export interface PageRanker {
+  scorer: Scorer;
+  zoo: PreparedModel[];
+  backend: string;
+  /** true when the prepared zoo tokens came from IndexedDB */
+  cached: boolean;
+}
+
+async function db(): Promise<IDBPDatabase> {
+  return openDB(RANKER_DB, RANKER_DB_VERSION, {
+    upgrade(d) {
+      if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE);
+    },
+  });
+}
+
+export async function clearRankerCache(): Promise<void> {
+  const d = await db();
+  await d.clear(STORE);
+  d.close();
+}
+
+export async function loadPageRanker(opts: { base?: string; backends?: string[]; useCache?: boolean } = {}): Promise<PageRanker> {
+  const base = opts.base ?? '/models/ranker/';
+  const backend = await ensureBackend(opts.backends ?? ['webgpu', 'webgl', 'cpu']);
+  const art = (await (await fetch(`${base}ranker.json`)).json()) as RankerArtifact;
+  const scorer = new Scorer(art);
+  const key = `${art.id}:${art.encoder.sha256}`;
+  let d: IDBPDatabase | null = null;
+  try {
+    d = opts.useCache === false ? null : await db();
+  } catch {
+    d = null; // no IndexedDB (private mode): prepare every time
+  }
+  const hit = d ? ((await d.get(STORE, key)) as PreparedModel[] | undefined) : undefined;
+  if (hit) {
+    d?.close();
+    return { scorer, zoo: hit, backend, cached: true };
+  }
+  const zooTokens = (await (await fetch(`${base}zoo-tokens.json`)).json()) as ZooTokens;
+  const zoo = scorer.prepareZoo(zooTokens);
+  try {
+    await d?.put(STORE, zoo, key);
+  } catch {
+    // quota: keep going without the cache
+  }
+  d?.close();
+  return { scorer, zoo, backend, cached: false };
+}
+
+export interface Ranked { id: string; score: number; rank: number }
+
+/** Scores every candidate for the dataset tokens in one pass; returns them best first with the time taken. */
+export function rankModels(r: PageRanker, tokens: DatasetTokens, kind: RankerKind = 'cross', models = r.zoo): { ranked: Ranked[]; ms: number; scores: Float32Array } {
+  const t0 = performance.now();
+  const scores = r.scorer.score(tokens, models, kind);
+  const ms = performance.now() - t0;
+  const ranked = models.map((m, i) => ({ id: m.id, score: scores[i], rank: 0 })).sort((a, b) => b.score - a.score);
+  ranked.forEach((x, i) => (x.rank = i + 1));
+  return { ranked, ms, scores };
+}
+
+/**
+ * Token of a model the user drops (ONNX): ArchToVec from its weights, metadata from its graph
+ * (params, MACs, input size, feature width); family and source unknown unless given. A source
+ * dataset's tokens, when the user has them, give it a source token too.
+ */
+export function tokenForOnnx(r: PageRanker, id: string, bytes: Uint8Array, extra: { family?: string; sourceClasses?: number; sourceAccuracy?: number; source?: DatasetTokens } = {}): PreparedModel {
+  const w = readOnnxWeights(bytes);
+  const g = readGraph(bytes);
+  const cost = graphCost(g);
+  const input = g.inputs[0]?.dims ?? [];
+  const linear = w.tensors.filter((t) => t.dims.length === 2);
+  const head = linear[linear.length - 1];
+  const meta: ModelMeta = {
+    family: extra.family ?? null,
+    params: cost.params,
+    macs: cost.totalMacs || null,
+    inputSize: input.length === 4 && input[2] > 0 ? input[2] : 224,
+    featureDim: head ? head.dims[1] : 1000,
+    sourceClasses: extra.sourceClasses ?? (head ? head.dims[0] : 1000),
+    sourceAccuracy: extra.sourceAccuracy ?? null,
+    pool: false,
+  };
+  const source = extra.source ? r.scorer.projectSource(extra.source.classes.map((c) => c.centre)) : null;
+  return r.scorer.prepare([{ id, meta, arch: archFeatures(w), source }])[0];
+}
+
+export { tf };
