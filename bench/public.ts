@@ -51,7 +51,8 @@ function priors(t: RankingTable): MethodResult[] {
   const params = info.map((i) => i?.logParams ?? NaN);
   const cov = (xs: number[]) => `${xs.filter(Number.isFinite).length}/${xs.length} models`;
   const out: MethodResult[] = [];
-  if (top1.some(Number.isFinite)) out.push({ method: `prior: ImageNet top-1 (${cov(top1)}; others last)`, kind: 'prior', perTarget: perTarget(t, () => top1) });
+  // OpenCLIP's "ImageNet top-1" is its zero-shot ImageNet result, itself a target of that table: not used for that target
+  if (top1.some(Number.isFinite)) out.push({ method: `prior: ImageNet top-1 (${cov(top1)}; others last)`, kind: 'prior', perTarget: perTarget(t, (j) => (t.id === 'openclip' && t.targets[j] === 'imagenet' ? null : top1)) });
   if (params.some(Number.isFinite) && new Set(params.filter(Number.isFinite)).size > 1) out.push({ method: `prior: parameter count (${cov(params)})`, kind: 'prior', perTarget: perTarget(t, () => params) });
   out.push({ method: 'prior: mean z-scored result on the other targets', kind: 'prior', perTarget: perTarget(t, (j) => meanOtherTargets(t, j)) });
   const fam = (m: string) => ctx.models.get(m)?.family ?? m;

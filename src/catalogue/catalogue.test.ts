@@ -111,3 +111,24 @@ test('familyOf', () => {
   assert.equal(familyOf('ViT-B-32'), 'vit');
   assert.equal(familyOf('DenseNet'), 'densenet');
 });
+
+test('committed dataset tokens: page format, default encoder, disjoint halves, < 5 MB each', async () => {
+  const { readdirSync, statSync } = await import('node:fs');
+  const { parseTokens } = await import('../tokens/shared/format.ts');
+  const { encoderById } = await import('../encode/shared/manifest.ts');
+  const enc = encoderById('mobilenetv2-12-int8');
+  const dir = join(PUBLIC, 'tokens');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  assert.ok(files.includes('dtd.target.json') && files.includes('dtd.source.json') && files.includes('imagenet_1shot.source.json'));
+  assert.ok(!files.includes('imagenet_1shot.target.json'));
+  for (const f of files) {
+    assert.ok(statSync(join(dir, f)).size < 5e6, f);
+    const raw = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    const t = parseTokens(raw);
+    assert.equal(t.encoder.sha256, enc.sha256);
+    assert.equal(raw.sample.role, f.split('.')[1]);
+  }
+  const a = JSON.parse(readFileSync(join(dir, 'dtd.target.json'), 'utf8')), b = JSON.parse(readFileSync(join(dir, 'dtd.source.json'), 'utf8'));
+  assert.equal(a.sample.images + b.sample.images, 200);
+  assert.notDeepEqual(a.classes[0].centre, b.classes[0].centre);
+});
