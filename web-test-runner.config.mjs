@@ -13,7 +13,7 @@ export default {
   concurrentBrowsers: 1,
   browserStartTimeout: 60000,
   testsStartTimeout: 120000,
-  testsFinishTimeout: 600000,
+  testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 180000 } },
   middleware: serverMiddleware,
   plugins: [...serverPlugins(), zooscoutCommands()],
