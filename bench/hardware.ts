@@ -5,10 +5,14 @@
 // latency. For comparison, a leave-one-family-out log-log fit of latency on MACs is also scored
 // (fit on three families' measurements, scored on the fourth).
 // Options: --threads N (default 1), --passes N (default 2), --models REGEX, --budget MS (warm
-// budget per model per pass, default 800), --micro MS (micro-benchmark budget, default 3000).
+// budget per model per pass, default 800), --micro MS (micro-benchmark budget, default 3000),
+// --webgpu REGEX (first, in a second Chromium with SwiftShader's WebGPU: measure the matching
+// models on WebGPU and print their cold vs warm figures; slow: tens of seconds per model).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { openPage } from '../tools/browser.ts';
+// @ts-expect-error plain .mjs config module
+import { webgpuArgs } from '../tools/wtr/server.mjs';
 import { predictCost, leaveOneFamilyOut, relativeErrors } from '../src/hardware/shared/cost-model.ts';
 import { median, quantile } from '../src/hardware/shared/stats.ts';
 import { kendallTauB } from '../src/metrics/ranking.ts';
@@ -23,6 +27,7 @@ const passes = Number(arg('passes', '2'));
 const budget = Number(arg('budget', '800'));
 const microBudget = Number(arg('micro', '3000'));
 const only = new RegExp(arg('models', '.'));
+const webgpu = arg('webgpu', '');
 
 interface Entry { id: string; family: string; file: string; sha256: string; bytes: number; params: number; macs: number; input: { name: string; shape: (string | number)[] } }
 const cat = JSON.parse(readFileSync('models/zoo/catalogue.json', 'utf8')) as { models: Entry[] };
@@ -32,6 +37,18 @@ const f = (x: number, d = 2) => x.toFixed(d);
 
 console.log(`bench:hardware — ${models.length} zoo models, WASM, ${threads} thread(s), ${passes} pass(es); ${cpus().length} cores, load average ${load()}`);
 const t0 = Date.now();
+if (webgpu) {
+  const gp = await openPage({ extraArgs: webgpuArgs });
+  try {
+    for (const m of cat.models.filter((x) => new RegExp(webgpu).test(x.id))) {
+      const r = await gp.run<{ cost: MeasuredCost }>('/bench/page/hardware-webgpu-probe.ts', 'probe', [m]);
+      const c = r.cost;
+      console.log(`webgpu (SwiftShader) ${m.id}: create ${f(c.createMs, 0)} ms, cold ${f(c.coldMs, 0)} ms, warm p50 ${f(c.warm.p50, 1)} ms (p90 ${f(c.warm.p90, 1)}, n ${c.warm.n}), ${f(c.throughput.imagesPerSec, 1)} img/s @${c.throughput.batch}`);
+    }
+  } finally {
+    await gp.close();
+  }
+}
 const page = await openPage();
 try {
   const info = await page.run<{ isolated: boolean; threads: number }>('/bench/page/hardware-page.ts', 'start', ['wasm', threads]);
