@@ -41,6 +41,8 @@ const VARIANTS: { label: string; make: () => RidgeRanker }[] = [
 const lotoFt = VARIANTS.map((v) => leaveOneTargetOut(fineTunePool, fineTunePool, v.make, ctx));
 const lotoClip = VARIANTS.map((v) => leaveOneTargetOut([T.openclip], [T.openclip], v.make, ctx));
 const loto = lotoFt[0];
+// ablation: each table's own evidence only (no pooling across papers)
+const lotoOwn = new Map(fineTunePool.map((t) => [t.id, leaveOneTargetOut([t], [t], () => new RidgeRanker(), ctx)]));
 
 const perTarget = (t: RankingTable, f: (j: number) => ArrayLike<number> | null): Record<string, TargetFigures | null> =>
   Object.fromEntries(t.targets.map((tg, j) => { const s = f(j); return [tg, s ? figures(t.acc[j], s) : null]; }));
@@ -82,6 +84,7 @@ for (const [id, t] of Object.entries(T)) {
   const runs = id === 'openclip' ? lotoClip : lotoFt;
   const ms: MethodResult[] = [
     ...VARIANTS.map((v, i) => ({ method: v.label, kind: 'ranker' as const, perTarget: runs[i].perTable.get(id)! })),
+    ...(lotoOwn.has(id) ? [{ method: 'ranker variant: this table\'s evidence only (no other paper)', kind: 'ranker' as const, perTarget: lotoOwn.get(id)!.perTable.get(id)! }] : []),
     ...priors(t),
   ];
   if (id === 'ms-standard') {
@@ -104,6 +107,10 @@ for (const [id, t] of Object.entries(T)) {
     const hit = m.kind === 'published' ? '  -  ' : s.hit3.toFixed(2).padStart(5);
     console.log(`${pad(m.method, 70)} ${cells} | ${f3(s.tau)} ${reg} ${hit}`);
   }
+  for (const m of ms.filter((x) => x.kind !== 'published').slice(0, 1).concat(ms.filter((x) => x.method === 'prior: mean z-scored result on the other targets'))) {
+    console.log(`${pad(`  per target regret / top-3 hit: ${m.method.split(':')[0]}${m.kind === 'prior' ? ' (mean of other targets)' : ''}`, 70)} ` +
+      t.targets.map((tg) => pad(m.perTarget[tg] ? `${m.perTarget[tg]!.regret.toFixed(1)}/${m.perTarget[tg]!.hit3}` : '-', 8)).join(' '));
+  }
 }
 
 // ---- two-phase coarse recall (Cui et al.), leave-one-target-out
@@ -125,8 +132,15 @@ console.log(`time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 const rk = (id: string) => summarise(results[id][0]).tau;
 const bestPrior = (id: string) => Math.max(...results[id].filter((m) => m.kind === 'prior').map((m) => summarise(m).tau).filter(Number.isFinite));
 console.log('\n## summary: mean weighted tau, ranker vs best prior');
-for (const id of Object.keys(T)) console.log(`${pad(id, 12)} ranker ${rk(id).toFixed(3)}  best prior ${bestPrior(id).toFixed(3)}  ${rk(id) > bestPrior(id) ? 'above' : 'NOT above'}`);
+for (const id of Object.keys(T)) {
+  // targets with a dataset token vs targets known by name only (metadata fallback), reported separately
+  const r0 = results[id][0], pm = results[id].find((m) => m.method === 'prior: mean z-scored result on the other targets')!;
+  const split = (withTok: boolean) => {
+    const ts = T[id as keyof typeof T].targets.filter((tg) => ctx.targetTokens.has(tg) === withTok);
+    return ts.length ? `${mean(ts.map((tg) => r0.perTarget[tg]?.tau ?? NaN)).toFixed(3)} vs prior ${mean(ts.map((tg) => pm.perTarget[tg]?.tau ?? NaN)).toFixed(3)} (${ts.length})` : '-';
+  };
+  console.log(`${pad(id, 12)} ranker ${rk(id).toFixed(3)}  best prior ${bestPrior(id).toFixed(3)}  ${rk(id) > bestPrior(id) ? 'above' : 'NOT above'};  targets with a token: ${split(true)};  metadata only: ${split(false)}`);
+}
 const logme = summarise(results['ms-standard'].find((m) => m.method === 'heuristic (released scores): LogME')!).tau;
 console.log(`multi-source leave-one-target-out tau_w: ${rk('ms-multi').toFixed(3)} (best prior ${bestPrior('ms-multi').toFixed(3)})`);
 console.log(`public leave-one-dataset-out tau_w: ${rk('ms-standard').toFixed(3)} (best prior ${bestPrior('ms-standard').toFixed(3)}, LogME ${logme.toFixed(3)})`);
-void mean;
