@@ -6,6 +6,7 @@ import { join, extname, resolve } from 'node:path';
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
 const MODELS_DIR = resolve('models/encoders');
+const ZOO_DIR = resolve('models/zoo');
 const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -43,6 +44,7 @@ function localAssets(): Plugin {
       };
       copy(ORT_DIR, join(out, 'ort'), ortFiles);
       copy(MODELS_DIR, join(out, 'models/encoders'), modelFiles);
+      copy(ZOO_DIR, join(out, 'models/zoo'), (f) => f.endsWith('.onnx') || f === 'catalogue.json');
     },
   };
 }

@@ -9,6 +9,11 @@ import { filesFromDrop, filesFromInput, filesFromDirectoryHandle, type PickedFil
 import { runPipeline, IngestError, type RunReport } from '../app/pipeline.ts';
 import { cacheStats, clearCache } from '../cache/db.ts';
 import { duration, REASON_LABELS } from './format.ts';
+import '../hardware/client/device-profile.ts';
+import { costFor, zooModel } from '../hardware/client/hardware-client.ts';
+import { costsForDevice } from '../hardware/client/cache.ts';
+import type { DeviceProfile } from '../hardware/shared/types.ts';
+import type { ZsDeviceProfile } from '../hardware/client/device-profile.ts';
 
 type Status = 'idle' | 'loading-encoder' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -186,6 +191,20 @@ export class ZsApp extends LitElement {
     this.message = `${file.name} verified as ${entry.name} (sha256 matches); it will be used from memory.`;
   }
 
+  /** After the device is profiled: the zoo's cost on it, measured where cached, else predicted. */
+  private async onProfile(e: CustomEvent<{ profile: DeviceProfile; deviceKey: string }>) {
+    const el = e.currentTarget as ZsDeviceProfile;
+    const micro = e.detail.profile.micro.wasm;
+    if (!micro || 'error' in micro) return;
+    try {
+      const cat = (await (await fetch(new URL('models/zoo/catalogue.json', document.baseURI))).json()) as { models: Parameters<typeof zooModel>[0][] };
+      const measured = new Map((await costsForDevice(e.detail.deviceKey)).map((c) => [c.modelId, c]));
+      el.costs = cat.models.map((m) => costFor(zooModel(m), measured, micro));
+    } catch (err) {
+      this.message = `Could not load the zoo catalogue: ${(err as Error).message}`;
+    }
+  }
+
   private async onClearCache() {
     await clearCache();
     await this.refreshCache();
@@ -299,6 +318,10 @@ export class ZsApp extends LitElement {
           <label>Clusters (unlabelled) <input id="k" type="number" min="2" max="100" placeholder="auto"
             @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); this.k = v >= 2 ? v : undefined; }}></label>
         </div>
+      </fieldset>
+      <fieldset>
+        <legend>This device</legend>
+        <zs-device-profile @profile=${this.onProfile}></zs-device-profile>
       </fieldset>
       ${this.message ? html`<p id="message" class=${this.status === 'error' ? 'error' : ''} role=${this.status === 'error' ? 'alert' : 'status'}>${this.message}</p>` : nothing}
       ${this.renderProgress()}
