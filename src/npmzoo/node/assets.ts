@@ -16,10 +16,10 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 
 /** url path -> bytes, for every usable model of the inventory */
-export function buildNpmModelAssets(inv: NpmInventory = loadInventory()): Map<string, Uint8Array> {
+export function buildNpmModelAssets(inv: NpmInventory = loadInventory(), ids?: readonly string[]): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   const index: NpmAssetIndex = { version: 1, models: {} };
-  for (const e of inv.models.filter((m) => m.feature)) {
+  for (const e of inv.models.filter((m) => m.feature && (!ids || ids.includes(m.id)))) {
     const doc = NPM_MODEL_DOCS.find((d) => d.id === e.id && d.package === e.package)!;
     const files = readModelFiles(doc);
     const art = toArtifacts(files);
@@ -45,33 +45,42 @@ export function buildNpmModelAssets(inv: NpmInventory = loadInventory()): Map<st
   return out;
 }
 
+/** all usable models are ~190 MB; `ids` limits what is served and bundled */
+export interface NpmAssetOptions { ids?: readonly string[] }
 let cached: Map<string, Uint8Array> | null = null;
-const assets = () => (cached ??= buildNpmModelAssets());
+let cachedIds: readonly string[] | undefined;
+const assets = (o: NpmAssetOptions = {}) => {
+  if (!cached || cachedIds !== o.ids) {
+    cached = buildNpmModelAssets(loadInventory(), o.ids);
+    cachedIds = o.ids;
+  }
+  return cached;
+};
 const typeOf = (p: string) => (p.endsWith('.json') ? 'application/json' : 'application/octet-stream');
 
 /** Vite plugin: dev middleware + emitted files in the build. */
-export function npmModelsVitePlugin() {
+export function npmModelsVitePlugin(o: NpmAssetOptions = {}) {
   return {
     name: 'zooscout-npm-models',
     configureServer(server: { middlewares: { use(fn: (req: { url?: string }, res: { setHeader(k: string, v: string): void; end(b: Uint8Array): void }, next: () => void) => void): void } }) {
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '').split('?')[0];
-        const body = path.startsWith(NPM_MODELS_BASE) ? assets().get(path) : undefined;
+        const body = path.startsWith(NPM_MODELS_BASE) ? assets(o).get(path) : undefined;
         if (!body) return next();
         res.setHeader('Content-Type', typeOf(path));
         res.end(body);
       });
     },
     generateBundle(this: { emitFile(f: { type: 'asset'; fileName: string; source: Uint8Array }): void }) {
-      for (const [path, source] of assets()) this.emitFile({ type: 'asset', fileName: path.slice(1), source });
+      for (const [path, source] of assets(o)) this.emitFile({ type: 'asset', fileName: path.slice(1), source });
     },
   };
 }
 
 /** koa middleware for @web/test-runner's dev server */
-export function npmModelsKoaMiddleware() {
+export function npmModelsKoaMiddleware(o: NpmAssetOptions = {}) {
   return async (ctx: { path: string; body: unknown; type: string }, next: () => Promise<void>) => {
-    const body = ctx.path.startsWith(NPM_MODELS_BASE) ? assets().get(ctx.path) : undefined;
+    const body = ctx.path.startsWith(NPM_MODELS_BASE) ? assets(o).get(ctx.path) : undefined;
     if (!body) return next();
     ctx.type = typeOf(ctx.path);
     ctx.body = Buffer.from(body);

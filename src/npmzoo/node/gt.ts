@@ -84,7 +84,8 @@ export async function main(): Promise<void> {
   const backend = await ensureCpuOrBest('cpu');
   const inv = loadInventory();
   const modelFilter = arg('--models')?.split(',');
-  const models = inv.models.filter((m) => m.feature && (!modelFilter || modelFilter.includes(m.id)));
+  // in --models order when given (cheapest first keeps a time-boxed run useful)
+  const models = inv.models.filter((m) => m.feature && (!modelFilter || modelFilter.includes(m.id))).sort((a, b) => (modelFilter ? modelFilter.indexOf(a.id) - modelFilter.indexOf(b.id) : 0));
   const seeds = (arg('--seeds') ?? '0,1').split(',').map(Number);
   const taskRe = arg('--tasks') ? new RegExp(arg('--tasks')!) : null;
   const scoreArg = arg('--scores') ?? 'LogME';

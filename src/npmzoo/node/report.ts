@@ -5,7 +5,8 @@
 // (.cache/zoo/gt/shared/results.jsonl, read-only) and the output says so.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { bestRealVsTrained, isReal, noiseCeiling, parseGt, type GtCell } from '../shared/report.ts';
+import { bestRealVsTrained, isReal, noiseCeiling, parseGt, realModelBaselines, type GtCell } from '../shared/report.ts';
+import { npmModelId } from '../shared/types.ts';
 import { realModelsSummaryLine } from '../shared/catalogue.ts';
 import { loadInventory } from './inventory.ts';
 
@@ -55,7 +56,15 @@ function main(): void {
   for (const b of best) console.log(`  ${b.dataset.padEnd(20)} ${b.bestReal.padEnd(28)} ${fmt(b.realAcc)}  ${b.bestTrained.padEnd(26)} ${fmt(b.trainedAcc)}  ${b.margin >= 0 ? '+' : ''}${fmt(b.margin)}  (${b.tasks} task${b.tasks > 1 ? 's' : ''})`);
   const wins = best.filter((b) => b.margin > 0).length;
   console.log(`real model best on ${wins}/${best.length} datasets; mean margin ${fmt(best.reduce((a, b) => a + b.margin, 0) / Math.max(1, best.length))}`);
-  console.log(realModelsSummaryLine(loadInventory(), npmText));
+  // baselines on the real models alone (what the ranker's real-models line is compared with)
+  const inv = loadInventory();
+  const scoresText = readFileSync(resolve('data/npm-gt/scores.csv'), 'utf8').trim().split('\n');
+  const sh = scoresText[0].split(',');
+  const logme = new Map(scoresText.slice(1).map((l) => l.split(',')).map((c) => [`${c[sh.indexOf('task')]}|${c[sh.indexOf('model')]}`, Number(c[sh.indexOf('LogME')])] as const));
+  const params = new Map(inv.models.map((m) => [npmModelId(m.package, m.id), m.params] as const));
+  const b = realModelBaselines(npm, logme, params);
+  console.log(`real models only, weighted tau vs GT (rank=None) over ${b.tasks} tasks: LogME ${fmt(b.logme)}, prior params ${fmt(b.params)}, prior mean-of-other-tasks ${fmt(b.meanOther)}`);
+  console.log(realModelsSummaryLine(inv, npmText));
 }
 
 main();

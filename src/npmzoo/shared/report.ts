@@ -66,3 +66,46 @@ export function noiseCeiling(rows: GtCell[], filter: (model: string) => boolean 
   }
   return { tau: taus.length ? mean(taus) : NaN, tasks: taus.length, models: models.size };
 }
+
+/**
+ * Baselines on the real models alone (the blind-model quadrant's GT): per task, weightedTau(gt, score,
+ * rank=None as Model Spider) of LogME and of the priors — parameter count and the model's mean GT
+ * over the other tasks — averaged over tasks with >= 3 real models.
+ */
+export function realModelBaselines(rows: GtCell[], logme: Map<string, number>, params: Map<string, number>): { tasks: number; logme: number; params: number; meanOther: number } {
+  const s0 = rows.filter((r) => r.seed === 0 && isReal(r.model));
+  const byTask = new Map<string, Map<string, number>>();
+  for (const r of s0) (byTask.get(r.task) ?? byTask.set(r.task, new Map()).get(r.task)!).set(r.model, r.accuracy);
+  const tau = (gt: number[], sc: number[]) => {
+    const keep = gt.map((g, i) => Number.isFinite(g) && Number.isFinite(sc[i]));
+    const a = gt.filter((_, i) => keep[i]), b = sc.filter((_, i) => keep[i]);
+    if (a.length < 3) return NaN;
+    try {
+      return weightedTau(a, b, { rank: null });
+    } catch {
+      return NaN;
+    }
+  };
+  const out = { logme: [] as number[], params: [] as number[], meanOther: [] as number[] };
+  for (const [t, acc] of byTask) {
+    const models = [...acc.keys()];
+    if (models.length < 3) continue;
+    const gt = models.map((m) => acc.get(m)!);
+    out.logme.push(tau(gt, models.map((m) => logme.get(`${t}|${m}`) ?? NaN)));
+    out.params.push(tau(gt, models.map((m) => params.get(m) ?? NaN)));
+    out.meanOther.push(tau(gt, models.map((m) => {
+      const o = [...byTask].filter(([u, a]) => u !== t && a.has(m)).map(([, a]) => a.get(m)!);
+      return o.length ? mean(o) : NaN;
+    })));
+  }
+  const m = (a: number[]) => {
+    const f = a.filter(Number.isFinite);
+    return f.length ? mean(f) : NaN;
+  };
+  return { tasks: out.logme.filter(Number.isFinite).length, logme: m(out.logme), params: m(out.params), meanOther: m(out.meanOther) };
+}
+
+/** the bench line the issue asks for: `real-models tau_w: X.XXX (LogME X.XXX)` */
+export function realModelsBenchLine(rankerTauW: number, logmeTauW: number): string {
+  return `real-models tau_w: ${rankerTauW.toFixed(3)} (LogME ${logmeTauW.toFixed(3)})`;
+}
