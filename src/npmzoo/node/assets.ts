@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { NPM_MODEL_DOCS } from '../shared/models.ts';
 import { NPM_MODELS_BASE, npmModelUrl, type NpmAssetIndex } from '../shared/catalogue.ts';
 import type { NpmInventory } from '../shared/types.ts';
-import { toArtifacts } from '../tfjs/features.ts';
+import { toArtifacts } from '../shared/artifacts.ts';
 import { readModelFiles } from './files.ts';
-import { loadInventory } from './inventory.ts';
+import { loadInventory } from './inventory-file.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

