@@ -3,7 +3,7 @@
 // Both sides include decode + preprocess + inference (the page also hashes each file).
 // Flags: --n N (images, default 96), --encoder ID, --threads T (Node intra-op threads, default 2).
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { openPage } from '../tools/browser.ts';
 // @ts-expect-error plain .mjs config module
 import { webgpuArgs } from '../tools/wtr/server.mjs';
@@ -31,7 +31,7 @@ for (const s of sets) {
   }
 }
 
-console.log(`bench:encode — ${paths.length} images from ${sets.join(', ')}, encoder ${encoderId}, ${cpus().length} cores`);
+console.log(`bench:encode — ${paths.length} images from ${sets.join(', ')}, encoder ${encoderId}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`);
 
 // Node: onnxruntime-node, same preprocessing module
 const enc = await loadNodeEncoder(encoderId, { threads });

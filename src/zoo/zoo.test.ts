@@ -23,7 +23,7 @@ test('catalogue: every file present, sha256 and size match, metadata complete', 
     assert.equal(m.split, isBlind(m.family, m.source) ? 'blind' : 'train', m.id);
     assert.ok(statSync(join(ZOO_DIR, m.file)).size < 5e6, `${m.file} < 5 MB`);
     assert.deepEqual(m.input.shape.slice(1), [3, m.preprocess.crop, m.preprocess.crop]);
-    assert.equal(m.runtimes.webgpu, 'untested');
+    assert.equal(m.runtimes.webgpu, 'tested');
   }
   const total = cat.models.reduce((a, m) => a + m.bytes, 0);
   assert.ok(total < 60e6, `zoo total ${total} bytes`);

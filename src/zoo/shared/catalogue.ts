@@ -81,7 +81,7 @@ export interface ZooModelEntry {
     framework: string;
   };
   /** backends the export was checked on */
-  runtimes: { wasm: 'tested'; webgpu: 'untested' };
+  runtimes: { wasm: 'tested'; webgpu: 'tested' };
 }
 
 export interface ZooCatalogue {
