@@ -55,9 +55,9 @@ export async function main(): Promise<void> {
   if (dataDir) {
     // a folder nobody trained on: measure its GT first (the zoo GT command), then tokens, then rank
     const name = basename(resolve(dataDir));
-    const out = join('data/zoo-gt/custom', name);
-    console.log(`measuring the GT of ${dataDir} (npm run zoo:gt -- --data ${dataDir}) ...`);
-    const r = spawnSync('node', ['--import', 'tsx', 'src/zoo/node/gt.ts', '--data', dataDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const out = resolve('.cache/rank/custom-gt', name);
+    console.log(`measuring the GT of ${dataDir} (npm run zoo:gt -- --data ${dataDir} --out ${out}) ...`);
+    const r = spawnSync('node', ['--import', 'tsx', 'src/zoo/node/gt.ts', '--data', dataDir, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0 || !existsSync(join(out, 'gt.csv'))) throw new Error('zoo:gt --data failed');
     gt = loadGt(out, 'none');
     const tasks = loadTasks(join(out, 'tasks.json'));
@@ -148,14 +148,14 @@ export async function main(): Promise<void> {
   });
 
   const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
-  const W = 36;
+  const W = 44;
   console.log(`\nbench:rank - ranker ${art.id} (encoder ${art.encoder.id}), GT ${gt.source.replace(resolve('.') + '/', '')}`);
   console.log(`blind datasets: ${sp.blindDatasets.join(', ')}; blind models (${sp.blindModels.length}): ${sp.blindModels.join(', ')}`);
   console.log('per quadrant: weighted tau (scipy rank=None) | top-1 regret (accuracy points) | top-3 hit rate; mean over tasks\n');
-  console.log(''.padEnd(W) + quadrants.map((q) => `${q.name} (${q.tasks.length} tasks x ${q.models.length} models)`.padEnd(30)).join(''));
+  console.log(''.padEnd(W) + quadrants.map((q) => `${q.name} (${q.tasks.length} tasks x ${q.models.length} models)`.padEnd(40)).join(''));
   for (const [name, rs] of results)
-    console.log(name.padEnd(W) + rs.map((r) => (r.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)}` : '  —').padEnd(30)).join(''));
-  console.log('GT noise ceiling (seed 0 vs seed 1)'.padEnd(W) + ceiling.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(30)).join(''));
+    console.log(name.padEnd(W) + rs.map((r) => (r.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)}` : '  —').padEnd(40)).join(''));
+  console.log('GT noise ceiling (seed 0 vs seed 1)'.padEnd(W) + ceiling.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(40)).join(''));
   console.log(`\nscoring: ${scoreMs.toFixed(1)} ms per task for a candidate set (tfjs CPU backend in Node), ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
   const bd = results.find(([n]) => n === 'cross-attention ranker')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
   const lm = results.find(([n]) => n === 'LogME')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
