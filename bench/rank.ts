@@ -103,12 +103,14 @@ export async function main(): Promise<void> {
     for (const t of sp.trainTasks) { const v = a.gt.acc.get(t)?.get(id); if (v !== undefined) { s += v; n++; } }
     meanGt.set(id, s / n);
   }
-  const heur = (name: string) => (t: string, ms: string[]) => ms.map((id) => gt.scores.get(t)?.get(id)?.[name] ?? NaN);
-  const hasAll = (t: string, ms: string[], names: readonly string[]) => ms.every((id) => names.every((n) => Number.isFinite(gt.scores.get(t)?.get(id)?.[n])));
+  const heurIn = (g: GtTable, name: string) => (t: string, ms: string[]) => ms.map((id) => g.scores.get(t)?.get(id)?.[name] ?? NaN);
+  const hasIn = (g: GtTable, t: string, ms: string[], names: readonly string[]) => ms.every((id) => names.every((n) => Number.isFinite(g.scores.get(t)?.get(id)?.[n])));
+  const heur = (name: string) => heurIn(gt, name);
+  const hasAll = (t: string, ms: string[], names: readonly string[]) => hasIn(gt, t, ms, names);
   const others = SCORE_NAMES.filter((n) => n !== 'LogME');
   // best other heuristic: chosen on the training quadrant (training tasks x training models) only
   const bestOther = others
-    .map((n) => ({ n, tau: evaluate(a.gt.acc, sp.trainTasks, sp.trainModels, (t, ms) => (hasAll(t, ms, [n]) ? heur(n)(t, ms) : null)).tau }))
+    .map((n) => ({ n, tau: evaluate(a.gt.acc, sp.trainTasks, sp.trainModels, (t, ms) => (hasIn(a.gt, t, ms, [n]) ? heurIn(a.gt, n)(t, ms) : null)).tau }))
     .sort((x, y) => y.tau - x.tau)[0].n;
   const score = (kind: string) => (t: string, ms: string[]) => ms.map((id) => rankerScores.get(kind)!.get(t)!.get(id)!);
   const methods: [string, (t: string, ms: string[]) => ArrayLike<number> | null][] = [
@@ -150,7 +152,8 @@ export async function main(): Promise<void> {
   const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
   const W = 44;
   console.log(`\nbench:rank - ranker ${art.id} (encoder ${art.encoder.id}), GT ${gt.source.replace(resolve('.') + '/', '')}`);
-  console.log(`blind datasets: ${sp.blindDatasets.join(', ')}; blind models (${sp.blindModels.length}): ${sp.blindModels.join(', ')}`);
+  if (dataDir) console.log(`folder: ${dataDir} (never trained on: a blind dataset); its tasks: ${[...inputs.keys()].join(', ')}`);
+  console.log(`blind datasets of the split: ${sp.blindDatasets.join(', ')}; blind models (${sp.blindModels.length}): ${sp.blindModels.join(', ')}`);
   console.log('per quadrant: weighted tau (scipy rank=None) | top-1 regret (accuracy points) | top-3 hit rate; mean over tasks\n');
   console.log(''.padEnd(W) + quadrants.map((q) => `${q.name} (${q.tasks.length} tasks x ${q.models.length} models)`.padEnd(40)).join(''));
   for (const [name, rs] of results)
