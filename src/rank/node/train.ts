@@ -247,7 +247,7 @@ export async function main(): Promise<void> {
     },
     training: {
       seed, command: 'npm run rank:train', loss: 'ListNet, softmax(z-scored GT / T), T annealed 1 -> 0.5 (exponential); targets = mean of the measured split seeds', optimizer: `adam lr ${base.lr}, batch ${base.batch} tasks`,
-      augmentation: 'class-token dropout (p 0.5, keep 50-100 %), candidate dropout (keep 60-100 %)',
+      augmentation: 'class-token dropout (p 0.3, keep 50-100 %), candidate dropout (keep 60-100 %)',
       pcaRows: prep.rows, aeLoss: prep.ae.loss, validation: { datasets: sp.valDatasets, log: valLog, chosen },
       queryDim: queryDim(PCA_DIM, AE.code), seconds: Math.round((Date.now() - t0) / 1000),
     },
