@@ -32,7 +32,7 @@ describe('npm models: page loader (own origin, IndexedDB cache, latency)', () =>
       const u = String(input);
       asked.push(u);
       const b = served.get(u);
-      return b ? new Response(b) : new Response('not found', { status: 404 });
+      return b ? new Response(b as BodyInit) : new Response('not found', { status: 404 });
     }) as typeof fetch;
     try {
       indexedDB.deleteDatabase('zooscout-npm-models');
