@@ -3,6 +3,8 @@
 // Last line: `zoo: N models, T tasks, best-model changes across tasks: P%`.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { realModelsSummaryLine } from '../src/npmzoo/shared/catalogue.ts';
+import { loadInventory } from '../src/npmzoo/node/inventory-file.ts';
 import { parseCsv } from '../src/shared/csv.ts';
 import { kendallTauB, weightedTau as wtau, type WeightedTauOptions } from '../src/metrics/ranking.ts';
 
@@ -149,4 +151,6 @@ if (existsSync(scPath)) {
     line.push(`${n} ${fmt(mean(tasks.filter((t) => S.has(t)).map((t) => weightedTau(vec(A.get(t)!), models.map((id) => S.get(t)!.get(id)?.[n] ?? NaN), { rank: null })).filter(Number.isFinite)))}`);
   console.log(`baselines (mean weighted tau vs GT): ${line.join(', ')}`);
 }
+// real pre-trained models from npm packages with measured GT (docs/npm-models.md)
+if (existsSync('data/npm-gt/gt.csv')) console.log(realModelsSummaryLine(loadInventory(), readFileSync('data/npm-gt/gt.csv', 'utf8')));
 console.log(`zoo: ${cat.models.length} models, ${tasks.length} tasks, best-model changes across tasks: ${((100 * differ) / Math.max(1, pairs)).toFixed(1)}%`);
