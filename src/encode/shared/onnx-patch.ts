@@ -3,23 +3,10 @@
 // (field 7) holding only the new nodes and output extends the original graph: every original
 // byte and output stays as it was (logits unchanged), and no protobuf library is needed.
 import type { EmbeddingRecipe } from './manifest.ts';
+import { varint, tag } from '../../shared/protobuf.ts';
 
 const enc = new TextEncoder();
 
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = BigInt(n);
-  if (v < 0n) v += 1n << 64n; // two's complement for negative int64
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    out.push(b);
-  } while (v > 0n);
-  return out;
-}
-
-const tag = (field: number, wire: number) => varint((field << 3) | wire);
 const lenField = (field: number, body: number[]) => [...tag(field, 2), ...varint(body.length), ...body];
 const strField = (field: number, s: string) => lenField(field, [...enc.encode(s)]);
 const intField = (field: number, n: number) => [...tag(field, 0), ...varint(n)];

@@ -2,6 +2,7 @@
 // its nodes and split its MACs by operator kind (dense conv, depthwise conv, pointwise conv, matmul),
 // which the cost model uses; (2) write the tiny single-operator graphs of the micro-benchmark.
 // No protobuf library: ONNX files are plain protobuf, and only a handful of fields matter here.
+import { varint, tag } from '../../shared/protobuf.ts';
 
 // ---------- reading ----------
 
@@ -217,19 +218,6 @@ function cat(parts: Bytes[]): Uint8Array {
   }
   return out;
 }
-function varint(n: number | bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt(n);
-  if (v < 0n) v += 1n << 64n;
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    out.push(b);
-  } while (v > 0n);
-  return out;
-}
-const tag = (f: number, w: number) => varint((f << 3) | w);
 const len = (f: number, body: Bytes) => cat([tag(f, 2), varint(body.length), body]);
 const s = (f: number, v: string) => len(f, enc.encode(v));
 const i64 = (f: number, v: number) => cat([tag(f, 0), varint(v)]);
