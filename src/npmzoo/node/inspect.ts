@@ -55,31 +55,23 @@ export function inspectGraph(m: LoadedNpmModel, topology: { node: GNode[] }, s: 
     consumers.get(b)!.push(n.name);
   }
   const outNames = m.graph!.outputs.map((o) => base(o.name));
-  const ancestors = (start: string) => {
+  // every node reachable from `start` along `next` (inputs: ancestors; consumers: descendants)
+  const reach = (start: string, next: (k: string) => string[]) => {
     const seen = new Set<string>();
     const stack = [start];
     while (stack.length) {
       const k = stack.pop()!;
       if (seen.has(k)) continue;
       seen.add(k);
-      for (const i of nodes.get(k)?.input ?? []) stack.push(base(i));
+      stack.push(...next(k));
     }
     return seen;
   };
+  const ancestors = (start: string) => reach(start, (k) => (nodes.get(k)?.input ?? []).map(base));
   const outAnc = outNames.map(ancestors);
   const inAll = (n: string) => outAnc.every((a) => a.has(n));
   const inAny = (n: string) => outAnc.some((a) => a.has(n));
-  const descendants = (start: string) => {
-    const seen = new Set<string>();
-    const stack = [start];
-    while (stack.length) {
-      const k = stack.pop()!;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      for (const c of consumers.get(k) ?? []) stack.push(c);
-    }
-    return seen;
-  };
+  const descendants = (start: string) => reach(start, (k) => consumers.get(k) ?? []);
   const isConst = (n: string) => nodes.get(n)?.op === 'Const';
 
   const candidates = list.filter((n) => n.op !== 'Const' && n.op !== 'Placeholder' && inAny(n.name) && !/^(Identity|NoOp)$/.test(n.op) || outNames.includes(n.name)).map((n) => n.name);
