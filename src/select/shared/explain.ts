@@ -1,0 +1,88 @@
+// Explanations for the results page: which of the ranker's training tasks a user's data is nearest
+// to (cosine of mean class centres in the ranker's PCA space), and a model's ability per domain.
+// The data file (models/ranker/explain.json) is made by `npm run rank:explain`; format versioned.
+import type { DatasetInput } from '../../rank/shared/features.ts';
+
+export const EXPLAIN_FORMAT = 'zooscout.explain';
+export const EXPLAIN_VERSION = 1;
+
+export interface ExplainTask {
+  id: string;
+  dataset: string;
+  domain: string;
+  classes: number;
+  /** the ranker's input for this task (b64 float32 rows/centres; see DatasetInput) */
+  input: { n: number; rows: string; centres: string; stats: number[] };
+  /** measured linear-probe accuracy per zoo model (seed 0 of the ground truth) */
+  accuracy: Record<string, number>;
+}
+
+export interface ExplainFile {
+  format: typeof EXPLAIN_FORMAT;
+  version: typeof EXPLAIN_VERSION;
+  /** ranker id these inputs belong to (same PCA) */
+  ranker: string;
+  p: number;
+  domains: string[];
+  tasks: ExplainTask[];
+}
+
+/** Mean of the class centres, unit length (PCA coordinates, n x p). */
+export function meanDirection(centres: ArrayLike<number>, n: number, p: number): Float64Array {
+  const m = new Float64Array(p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) m[j] += centres[i * p + j] / n;
+  const norm = Math.hypot(...m) || 1;
+  for (let j = 0; j < p; j++) m[j] /= norm;
+  return m;
+}
+
+export interface NearTask {
+  id: string;
+  dataset: string;
+  domain: string;
+  similarity: number;
+}
+
+/** The k training tasks whose mean direction is closest (cosine) to the user's. Ties keep file order. */
+export function nearestTasks(user: DatasetInput, p: number, tasks: { id: string; dataset: string; domain: string; centres: Float32Array; n: number }[], k = 3): NearTask[] {
+  const u = meanDirection(user.centres, user.n, p);
+  return tasks
+    .map((t, i) => {
+      const v = meanDirection(t.centres, t.n, p);
+      let s = 0;
+      for (let j = 0; j < p; j++) s += u[j] * v[j];
+      return { id: t.id, dataset: t.dataset, domain: t.domain, similarity: s, i };
+    })
+    .sort((a, b) => b.similarity - a.similarity || a.i - b.i)
+    .slice(0, k)
+    .map(({ i: _i, ...rest }) => rest);
+}
+
+/** 1-based rank of `id` among the models measured on a task (by accuracy), and how many there were. */
+export function measuredRank(acc: Record<string, number>, id: string): { rank: number; of: number } | null {
+  if (!(id in acc)) return null;
+  const v = acc[id];
+  const vals = Object.values(acc);
+  return { rank: 1 + vals.filter((x) => x > v).length, of: vals.length };
+}
+
+/**
+ * Per-domain ability as a percentile in [0, 1]: for each task the model's score is turned into the
+ * fraction of other candidates it beats (ties count half), then averaged over the domain's tasks.
+ * Works for predicted scores (the ranker) and measured accuracy alike, so the two can share a chart.
+ */
+export function domainAbility(perTask: { domain: string; scores: ArrayLike<number> }[], index: number): Record<string, number> {
+  const sum = new Map<string, { s: number; n: number }>();
+  for (const t of perTask) {
+    const n = t.scores.length;
+    if (n < 2) continue;
+    const x = t.scores[index];
+    let beats = 0;
+    for (let j = 0; j < n; j++) if (j !== index) beats += t.scores[j] < x ? 1 : t.scores[j] === x ? 0.5 : 0;
+    const e = sum.get(t.domain) ?? { s: 0, n: 0 };
+    e.s += beats / (n - 1);
+    e.n++;
+    sum.set(t.domain, e);
+  }
+  return Object.fromEntries([...sum].map(([d, e]) => [d, e.s / e.n]));
+}

@@ -1,0 +1,205 @@
+// The recommendation: every candidate with its predicted fit, its cost on this device, what was
+// checked here, and the final order under the user's budgets. This is also the export format
+// (JSON, versioned; CSV is a flat view of `rows`). It never holds image data, file names or
+// class names: only counts and the encoder that made the tokens. See docs/results.md.
+import { recommend, paretoFront, hwFigures, type Budgets, type CombineMethod, type HwFigures, type HwMetric } from '../../hardware/shared/combine.ts';
+import type { DeviceProfile, ModelCost } from '../../hardware/shared/types.ts';
+
+export const RECOMMENDATION_FORMAT = 'zooscout.recommendation';
+export const RECOMMENDATION_VERSION = 1;
+
+/** Where a candidate comes from. */
+export type CandidateKind = 'zoo' | 'user';
+
+export interface FineCheck {
+  status: 'done' | 'failed' | 'cancelled';
+  /** linear-probe accuracy on the user's images (held-out split) */
+  accuracy?: number;
+  logme?: number;
+  error?: string;
+}
+
+export interface CandidateInput {
+  id: string;
+  label: string;
+  kind: CandidateKind;
+  family: string | null;
+  params: number | null;
+  macs: number | null;
+  bytes: number | null;
+  inputSize: number | null;
+  /** dataset the model was fine-tuned on ('pool' = pre-trained only), null when unknown */
+  source: string | null;
+  sourceDomain: string | null;
+  /** the ranker's score for the user's data (higher is better; relative, not a probability) */
+  rankerScore: number;
+  cost: ModelCost | null;
+  fine?: FineCheck;
+}
+
+export interface ResultRow extends Omit<CandidateInput, 'cost'> {
+  /** 1-based final position */
+  rank: number;
+  /** position by the ranker alone */
+  rankerRank: number;
+  feasible: boolean;
+  violations: HwMetric[];
+  onPareto: boolean;
+  cost: { latencyMs: number; imagesPerSec: number; memoryBytes: number; bytes: number; measured: boolean; backend: string } | null;
+}
+
+export interface DatasetSummary {
+  classes: number;
+  images: number;
+  labelled: boolean;
+  encoder: { id: string; sha256: string };
+}
+
+export interface Recommendation {
+  format: typeof RECOMMENDATION_FORMAT;
+  version: typeof RECOMMENDATION_VERSION;
+  createdAt: string;
+  ranker: { id: string; kind: 'cross' | 'self'; ms: number };
+  dataset: DatasetSummary;
+  settings: { method: CombineMethod; budgets: Budgets };
+  device: DeviceProfile | null;
+  rows: ResultRow[];
+}
+
+/**
+ * Final order. Models checked on the user's images (fine stage, status done) move to the top in
+ * order of measured probe accuracy, ahead of everything only predicted, as in "ranker, then
+ * forward-pass re-ranking of its top k"; the rest keep the ranker's order. Budgets then split
+ * feasible from infeasible (see hardware/shared/combine.ts: infeasible models are kept, last).
+ */
+export function buildRows(cands: CandidateInput[], method: CombineMethod, budgets: Budgets): ResultRow[] {
+  if (!cands.length) return [];
+  const byRanker = cands.map((c, i) => i).sort((a, b) => cands[b].rankerScore - cands[a].rankerScore || a - b);
+  const rankerRank = new Map(byRanker.map((i, r) => [i, r + 1]));
+  const maxScore = Math.max(...cands.map((c) => c.rankerScore));
+  // a checked model's task score sits above every unchecked one, ordered by accuracy
+  const taskScore = cands.map((c) => (c.fine?.status === 'done' && c.fine.accuracy !== undefined ? maxScore + 1 + c.fine.accuracy : c.rankerScore));
+  const UNKNOWN: HwFigures = { latencyMs: 0, bytes: 0, memoryBytes: 0, imagesPerSec: Infinity };
+  const hw = cands.map((c) => (c.cost ? hwFigures(c.cost) : UNKNOWN));
+  // the objective needs positive figures: without a cost, only the task score can decide
+  const allCosted = cands.every((c) => c.cost);
+  const m: CombineMethod = allCosted ? method : 'task';
+  const { ranked } = recommend(
+    cands.map((c, i) => ({ id: String(i), taskScore: taskScore[i], hw: hw[i], measured: c.cost?.source === 'measured' })),
+    {
+      method: m,
+      budgets,
+      terms: [
+        { metric: 'latencyMs', target: budgets.maxLatencyMs ?? median(hw.map((h) => h.latencyMs)), weight: 0.5 },
+        { metric: 'bytes', target: budgets.maxBytes ?? median(hw.map((h) => h.bytes)), weight: 0.25 },
+      ],
+    },
+  );
+  const costed = cands.map((_, i) => i).filter((i) => cands[i].cost);
+  const front = new Set(paretoFront(costed.map((i) => taskScore[i]), costed.map((i) => hw[i].latencyMs)).map((k) => costed[k]));
+  return ranked.map((r, pos) => {
+    const i = Number(r.id);
+    const c = cands[i];
+    const { cost: _cost, ...rest } = c;
+    return {
+      ...rest,
+      rank: pos + 1,
+      rankerRank: rankerRank.get(i)!,
+      feasible: r.feasible,
+      violations: r.violations,
+      onPareto: front.has(i),
+      cost: c.cost ? { ...hw[i], measured: c.cost.source === 'measured', backend: c.cost.backend } : null,
+    };
+  });
+}
+
+function median(x: number[]): number {
+  const s = x.filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1] : 1;
+}
+
+export type SortKey = 'rank' | 'rankerScore' | 'accuracy' | 'latencyMs' | 'bytes' | 'params' | 'family' | 'source' | 'label';
+
+const keyOf = (r: ResultRow, k: SortKey): number | string | null => {
+  switch (k) {
+    case 'rank': return r.rank;
+    case 'rankerScore': return r.rankerScore;
+    case 'accuracy': return r.fine?.accuracy ?? null;
+    case 'latencyMs': return r.cost?.latencyMs ?? null;
+    case 'bytes': return r.cost?.bytes ?? r.bytes;
+    case 'params': return r.params;
+    case 'family': return r.family;
+    case 'source': return r.source;
+    case 'label': return r.label;
+  }
+};
+
+/** Stable sort; missing values always last, whichever the direction. */
+export function sortRows(rows: ResultRow[], key: SortKey, dir: 'asc' | 'desc'): ResultRow[] {
+  const s = dir === 'asc' ? 1 : -1;
+  return rows
+    .map((r, i) => ({ r, i, v: keyOf(r, key) }))
+    .sort((a, b) => {
+      if (a.v === null || b.v === null) return a.v === null && b.v === null ? a.i - b.i : a.v === null ? 1 : -1;
+      const c = typeof a.v === 'string' ? a.v.localeCompare(b.v as string) : (a.v as number) - (b.v as number);
+      return c * s || a.i - b.i;
+    })
+    .map((x) => x.r);
+}
+
+export interface RowFilter {
+  text?: string;
+  family?: string;
+  kind?: CandidateKind | '';
+  feasibleOnly?: boolean;
+}
+
+export function filterRows(rows: ResultRow[], f: RowFilter): ResultRow[] {
+  const t = f.text?.trim().toLowerCase() ?? '';
+  return rows.filter((r) =>
+    (!t || [r.label, r.id, r.family ?? '', r.source ?? '', r.sourceDomain ?? ''].some((s) => s.toLowerCase().includes(t))) &&
+    (!f.family || r.family === f.family) &&
+    (!f.kind || r.kind === f.kind) &&
+    (!f.feasibleOnly || r.feasible));
+}
+
+export const CSV_COLUMNS = [
+  'rank', 'id', 'label', 'kind', 'family', 'source', 'source_domain', 'ranker_score', 'ranker_rank', 'checked_accuracy', 'checked_logme',
+  'latency_ms', 'latency_measured', 'images_per_s', 'size_bytes', 'memory_bytes', 'params', 'macs', 'input_size', 'feasible', 'violations', 'pareto',
+] as const;
+
+const csvCell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function toCsv(rec: Recommendation): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rec.rows) {
+    lines.push([
+      r.rank, r.id, r.label, r.kind, r.family, r.source, r.sourceDomain, r.rankerScore, r.rankerRank, r.fine?.accuracy, r.fine?.logme,
+      r.cost?.latencyMs, r.cost ? r.cost.measured : null, r.cost?.imagesPerSec, r.cost?.bytes ?? r.bytes, r.cost?.memoryBytes, r.params, r.macs,
+      r.inputSize, r.feasible, r.violations.join(' '), r.onPareto,
+    ].map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Reads an exported recommendation back; throws a message a user can act on. */
+export function parseRecommendation(text: string): Recommendation {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    throw new Error('This file is not JSON: export a recommendation from ZooScout and import that file.');
+  }
+  const r = j as Recommendation;
+  if (!r || r.format !== RECOMMENDATION_FORMAT) throw new Error('This JSON file is not a ZooScout recommendation.');
+  if (r.version !== RECOMMENDATION_VERSION) throw new Error(`This recommendation is format version ${r.version}; this page reads version ${RECOMMENDATION_VERSION}.`);
+  if (!Array.isArray(r.rows) || !r.dataset || !r.settings) throw new Error('This recommendation file is incomplete.');
+  for (const row of r.rows) {
+    if (typeof row.id !== 'string' || typeof row.rank !== 'number' || typeof row.rankerScore !== 'number') throw new Error('This recommendation file has a malformed row.');
+  }
+  return r;
+}
