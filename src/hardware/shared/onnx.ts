@@ -47,14 +47,22 @@ function int64s(f: Field): number[] {
   return out;
 }
 
-export interface OnnxNode { op: string; inputs: string[]; outputs: string[]; attrs: Record<string, number | number[]> }
+export interface OnnxNode {
+  op: string; inputs: string[]; outputs: string[]; attrs: Record<string, number | number[]>;
+  /** operator domain ('' = ai.onnx; 'com.microsoft' for onnxruntime's contrib ops) */
+  domain?: string;
+}
+/** A graph input or output: dims with -1 where symbolic; elemType is ONNX's TensorProto.DataType (0 unknown). */
+export interface OnnxValueInfo { name: string; dims: number[]; elemType?: number }
 export interface OnnxGraph {
   nodes: OnnxNode[];
   /** initializer dims by name */
   initializers: Map<string, number[]>;
   /** graph inputs (excluding initializers) with their dims; symbolic dims are -1 */
-  inputs: { name: string; dims: number[] }[];
+  inputs: OnnxValueInfo[];
   outputs: string[];
+  /** the graph outputs with their dims and element types, in order */
+  outputInfo?: OnnxValueInfo[];
 }
 
 function readNode(b: Uint8Array): OnnxNode {
@@ -63,6 +71,7 @@ function readNode(b: Uint8Array): OnnxNode {
     if (f.no === 1) n.inputs.push(str(f));
     else if (f.no === 2) n.outputs.push(str(f));
     else if (f.no === 4) n.op = str(f);
+    else if (f.no === 7) n.domain = str(f);
     else if (f.no === 5) {
       let name = '';
       let i: number | undefined;
@@ -78,8 +87,9 @@ function readNode(b: Uint8Array): OnnxNode {
   return n;
 }
 
-function readValueInfo(b: Uint8Array): { name: string; dims: number[] } {
+function readValueInfo(b: Uint8Array): Required<OnnxValueInfo> {
   let name = '';
+  let elemType = 0;
   const dims: number[] = [];
   for (const f of fields(b)) {
     if (f.no === 1) name = str(f);
@@ -87,6 +97,7 @@ function readValueInfo(b: Uint8Array): { name: string; dims: number[] } {
       for (const t of fields(f.v as Uint8Array)) {
         if (t.no !== 1) continue; // tensor_type
         for (const tt of fields(t.v as Uint8Array)) {
+          if (tt.no === 1 && tt.wire === 0) elemType = Number(tt.v);
           if (tt.no !== 2) continue; // shape
           for (const d of fields(tt.v as Uint8Array)) {
             if (d.no !== 1) continue;
@@ -98,12 +109,12 @@ function readValueInfo(b: Uint8Array): { name: string; dims: number[] } {
       }
     }
   }
-  return { name, dims };
+  return { name, dims, elemType };
 }
 
 export function readGraph(model: Uint8Array): OnnxGraph {
-  const g: OnnxGraph = { nodes: [], initializers: new Map(), inputs: [], outputs: [] };
-  const rawInputs: { name: string; dims: number[] }[] = [];
+  const g: OnnxGraph = { nodes: [], initializers: new Map(), inputs: [], outputs: [], outputInfo: [] };
+  const rawInputs: OnnxValueInfo[] = [];
   for (const f of fields(model)) {
     if (f.no !== 7) continue; // ModelProto.graph (repeated occurrences merge)
     for (const gf of fields(f.v as Uint8Array)) {
@@ -117,7 +128,11 @@ export function readGraph(model: Uint8Array): OnnxGraph {
         }
         g.initializers.set(name, dims);
       } else if (gf.no === 11) rawInputs.push(readValueInfo(gf.v as Uint8Array));
-      else if (gf.no === 12) g.outputs.push(readValueInfo(gf.v as Uint8Array).name);
+      else if (gf.no === 12) {
+        const o = readValueInfo(gf.v as Uint8Array);
+        g.outputs.push(o.name);
+        g.outputInfo!.push(o);
+      }
     }
   }
   g.inputs = rawInputs.filter((i) => !g.initializers.has(i.name));
