@@ -6,8 +6,7 @@ import { encoderById, verifyWeights, type EncoderEntry } from '../shared/manifes
 import { withEmbeddingOutput, EMBEDDING_OUTPUT } from '../shared/onnx-patch.ts';
 import { preprocess, toFloat16Bits } from '../shared/preprocess.ts';
 import { sniffImage, type ImageInfo } from '../shared/imageinfo.ts';
-import { decodeJpeg } from '../shared/decode-jpeg.ts';
-import type { RgbaImage } from '../shared/preprocess.ts';
+import { decodeInBrowser } from '../shared/decode-browser.ts';
 import { sha256Hex } from '../shared/model-file.ts';
 import { l2normalize, cosine } from '../shared/vec.ts';
 import { EmbeddingCache } from '../../cache/db.ts';
@@ -101,38 +100,7 @@ async function createSession(model: Uint8Array, opts: InitOptions): Promise<Back
   return { backend: 'wasm', reason, ...base };
 }
 
-async function decode(bytes: Uint8Array, info: ImageInfo, lim: InitOptions['limits']): Promise<{ img: RgbaImage; downscaled: boolean }> {
-  const w = info.width, h = info.height;
-  const long = Math.max(w ?? 0, h ?? 0);
-  if (info.format === 'jpeg' && long > 0 && long <= lim.maxDecodeSide) {
-    try {
-      return { img: decodeJpeg(bytes, 256), downscaled: false };
-    } catch {
-      // an odd JPEG the JS decoder refuses: let the browser try
-    }
-  }
-  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
-  const opts: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
-  let downscaled = false;
-  if (w && h && long > lim.maxDecodeSide) {
-    // decode straight to a bounded size: a 20000 px photo never becomes a 1.6 GB bitmap
-    const s = lim.maxDecodeSide / long;
-    opts.resizeWidth = Math.max(1, Math.round(w * s));
-    opts.resizeHeight = Math.max(1, Math.round(h * s));
-    opts.resizeQuality = 'high';
-    downscaled = true;
-  }
-  const bmp = await createImageBitmap(blob, opts);
-  try {
-    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-    ctx.drawImage(bmp, 0, 0);
-    const data = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    return { img: { width: bmp.width, height: bmp.height, data }, downscaled };
-  } finally {
-    bmp.close();
-  }
-}
+const decode = (bytes: Uint8Array, info: ImageInfo, lim: InitOptions['limits']) => decodeInBrowser(bytes, info, lim);
 
 const api: EncodeWorkerApi = {
   async init(opts) {

@@ -1,0 +1,39 @@
+// Image decoding in the page (window or worker): JPEG with jpeg-js (the same decoder as Node, for
+// parity), everything else with the browser's codecs, huge images decoded straight to a bounded
+// size. Shared by the encode worker and the fine-stage worker.
+import type { ImageInfo } from './imageinfo.ts';
+import type { RgbaImage } from './preprocess.ts';
+import { decodeJpeg } from './decode-jpeg.ts';
+
+export async function decodeInBrowser(bytes: Uint8Array, info: ImageInfo, lim: { maxDecodeSide: number }): Promise<{ img: RgbaImage; downscaled: boolean }> {
+  const w = info.width, h = info.height;
+  const long = Math.max(w ?? 0, h ?? 0);
+  if (info.format === 'jpeg' && long > 0 && long <= lim.maxDecodeSide) {
+    try {
+      return { img: decodeJpeg(bytes, 256), downscaled: false };
+    } catch {
+      // an odd JPEG the JS decoder refuses: let the browser try
+    }
+  }
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+  const opts: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
+  let downscaled = false;
+  if (w && h && long > lim.maxDecodeSide) {
+    // decode straight to a bounded size: a 20000 px photo never becomes a 1.6 GB bitmap
+    const s = lim.maxDecodeSide / long;
+    opts.resizeWidth = Math.max(1, Math.round(w * s));
+    opts.resizeHeight = Math.max(1, Math.round(h * s));
+    opts.resizeQuality = 'high';
+    downscaled = true;
+  }
+  const bmp = await createImageBitmap(blob, opts);
+  try {
+    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(bmp, 0, 0);
+    const data = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    return { img: { width: bmp.width, height: bmp.height, data }, downscaled };
+  } finally {
+    bmp.close();
+  }
+}

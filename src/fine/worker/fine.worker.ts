@@ -1,0 +1,359 @@
+// The fine-stage worker: runs the top-k models on the user's images with onnxruntime-web (WASM),
+// takes each model's pooled features (and logits when it has them), computes the transferability
+// scores and the linear probe with successive halving, and re-ranks the models by probe accuracy.
+// Images are read and decoded once; preprocessed tensors are shared by models with the same
+// preprocessing, within a memory budget. Nothing leaves this worker but the result.
+import * as Comlink from 'comlink';
+import * as ort from 'onnxruntime-web';
+import { sniffImage } from '../../encode/shared/imageinfo.ts';
+import { decodeInBrowser } from '../../encode/shared/decode-browser.ts';
+import { preprocess, toFloat16Bits, type RgbaImage } from '../../encode/shared/preprocess.ts';
+import { sha256Hex } from '../../encode/shared/model-file.ts';
+import type { Preprocess } from '../../encode/shared/manifest.ts';
+import { readGraph } from '../../hardware/shared/onnx.ts';
+import { computeScores, SCORE_NAMES, type ScoreName } from '../../transfer/shared/scores.ts';
+import { stratifiedSplit } from '../../probe/shared/split.ts';
+import { chooseFeatureNode, withFeatureOutput } from '../shared/feature-node.ts';
+import { FINE_PROBE, halvingPlan, probeModels, rerank, useHalving } from '../shared/probe.ts';
+import { pickRows, probeLabels, sampleImages } from '../shared/data.ts';
+import {
+  FINE_RESULT_VERSION,
+  type FineModel, type FineModelResult, type FineProgress, type FineRequest, type FineResult, type FineRunOptions, type FineWorkerApi,
+} from '../shared/types.ts';
+
+let cancelled = false;
+let running = false;
+
+const now = () => performance.now();
+/** Lets the cancel message in: the worker's loop only reads messages between macrotasks. */
+const yieldToLoop = () => new Promise<void>((r) => setTimeout(r, 0));
+const keyOf = (p: Preprocess) => JSON.stringify(p);
+
+class Cancelled extends Error {}
+
+async function modelBytes(m: FineModel): Promise<Uint8Array> {
+  if ('bytes' in m.source) return new Uint8Array(m.source.bytes);
+  const url = new URL(m.source.url, self.location.href);
+  if (url.origin !== self.location.origin) throw new Error(`model URL ${m.source.url} is not on this page's origin; only same-origin model files are fetched`);
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`model file not found at ${m.source.url} (HTTP ${r.status})`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/** Any numeric tensor as float32 (float16 bits decoded). */
+function asFloat32(t: ort.Tensor): Float32Array {
+  const d = t.data;
+  if (d instanceof Float32Array) return d;
+  if (t.type === 'float16' && d instanceof Uint16Array) {
+    const out = new Float32Array(d.length);
+    for (let i = 0; i < d.length; i++) {
+      const h = d[i], s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+      out[i] = e === 0 ? s * 2 ** -14 * (f / 1024) : e === 31 ? (f ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + f / 1024);
+    }
+    return out;
+  }
+  return Float32Array.from(d as ArrayLike<number>, Number);
+}
+
+interface Decoded {
+  index: number;
+  img: RgbaImage | null; // null: over the cache budget, decoded again when needed
+}
+
+const api: FineWorkerApi = {
+  cancel() {
+    if (running) cancelled = true;
+  },
+
+  async run(req: FineRequest, opts: FineRunOptions, onProgress?: (p: FineProgress) => void): Promise<FineResult> {
+    if (running) throw new Error('a fine-stage run is already in progress in this worker');
+    running = true;
+    cancelled = false;
+    try {
+      return await runFine(req, opts, onProgress);
+    } finally {
+      running = false;
+      // the page's progress callback proxy is not needed after the run
+      if (onProgress) (onProgress as unknown as Comlink.Remote<unknown>)[Comlink.releaseProxy]();
+    }
+  },
+};
+
+async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: FineProgress) => void): Promise<FineResult> {
+  const t0 = now();
+  ort.env.wasm.wasmPaths = opts.ortWasmBase;
+  const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  ort.env.wasm.numThreads = isolated ? Math.max(1, opts.threads) : 1;
+  ort.env.logLevel = 'error';
+
+  const k = req.models.length;
+  const which: ScoreName[] = req.scores ?? [...SCORE_NAMES];
+  const notes: string[] = [];
+  const skipped: FineResult['skipped'] = [];
+  const lim = opts.limits;
+  let lastReport = 0;
+  const report = (p: FineProgress, force = false) => {
+    const t = now();
+    if (!force && t - lastReport < 100) return;
+    lastReport = t;
+    // a Comlink call to the page: never awaited (the run does not wait for the page), never thrown
+    if (onProgress) void Promise.resolve(onProgress(p)).catch(() => undefined);
+  };
+
+  // ---- 1. read, check and decode every image once ----
+  const chosen = sampleImages(req.images.map((x) => x.label), req.maxImages, req.seed);
+  if (chosen.length < req.images.length) notes.push(`${chosen.length} of ${req.images.length} images used (seeded per-class sample, maxImages ${req.maxImages})`);
+  const decoded: Decoded[] = [];
+  let cacheLeft = opts.cacheBytes;
+  const tLoad = now();
+  const readAndDecode = async (index: number): Promise<{ img: RgbaImage } | { reason: string }> => {
+    const it = req.images[index];
+    if (it.file.size === 0) return { reason: 'zero-byte file' };
+    if (it.file.size > lim.maxFileBytes) return { reason: `${(it.file.size / 1e6).toFixed(1)} MB file, limit ${(lim.maxFileBytes / 1e6).toFixed(0)} MB` };
+    let bytes: Uint8Array;
+    try { bytes = new Uint8Array(await it.file.arrayBuffer()); } catch (e) { return { reason: `could not be read (${(e as Error).message})` }; }
+    const info = sniffImage(bytes);
+    if (!info) return { reason: 'not an image (content is not a known image format)' };
+    if (info.width && info.height && info.width * info.height > lim.maxPixels) return { reason: `${info.width}x${info.height} px exceeds ${lim.maxPixels / 1e6} MP` };
+    let img: RgbaImage;
+    try { img = (await decodeInBrowser(bytes, info, lim)).img; } catch { return { reason: `corrupt: ${info.format} data cannot be decoded` }; }
+    if (Math.min(img.width, img.height) < lim.minSide) return { reason: `${img.width}x${img.height} px, below ${lim.minSide} px` };
+    return { img };
+  };
+  for (let j = 0; j < chosen.length; j++) {
+    if (cancelled) break;
+    const index = chosen[j];
+    const r = await readAndDecode(index);
+    if ('reason' in r) skipped.push({ path: req.images[index].path, reason: r.reason });
+    else {
+      const size = r.img.data.byteLength;
+      const keep = size <= cacheLeft;
+      if (keep) cacheLeft -= size;
+      decoded.push({ index, img: keep ? r.img : null });
+    }
+    const rate = (j + 1) / ((now() - tLoad) / 1000);
+    report({ stage: 'loading', model: 0, models: k, done: j + 1, total: chosen.length, rate, etaSeconds: (chosen.length - j - 1) / rate }, j === chosen.length - 1);
+    if (j % 16 === 15) await yieldToLoop();
+  }
+  const redecoded = decoded.filter((d) => !d.img).length;
+  if (redecoded) notes.push(`${redecoded} images over the memory budget are decoded again for each model`);
+  const used = decoded.map((d) => d.index);
+  const nUsed = used.length;
+
+  // classes usable by the probe and the label-based scores
+  const pl = probeLabels(used.map((i) => req.images[i].label));
+  const className = (c: number) => req.classNames[c] ?? `class ${c}`;
+  for (const d of pl.dropped) notes.push(`class "${className(d.cls)}" has ${d.count} usable image${d.count === 1 ? '' : 's'} (fewer than 2): left out of the probe and the scores`);
+  const probeError = pl.classes.length < 2
+    ? `no probe: ${pl.classes.length} class${pl.classes.length === 1 ? '' : 'es'} with at least 2 usable images; the probe and the scores need at least 2`
+    : null;
+  if (probeError) notes.push(probeError);
+  const split = probeError ? null : stratifiedSplit(pl.labels, FINE_PROBE.testFraction, req.seed);
+  const trainRows = split ? Array.from(split.train, (r) => pl.rows[r]) : [];
+  const trainLabels = split ? Int32Array.from(split.train, (r) => pl.labels[r]) : new Int32Array(0);
+
+  // preprocessed tensors shared by models with the same preprocessing (zoo models all share one)
+  const uses = new Map<string, number>();
+  for (const m of req.models) uses.set(keyOf(m.preprocess), (uses.get(keyOf(m.preprocess)) ?? 0) + 1);
+  const tensorCache = new Map<string, (Float32Array | undefined)[]>();
+
+  // ---- 2. each model: load, features, scores ----
+  const results: FineModelResult[] = req.models.map((m) => ({ id: m.id, status: 'cancelled' }));
+  const features = new Map<string, { x: Float32Array; d: number }>();
+  const rates: number[] = [];
+  /** rough: this model's images left at its rate, the models after it at the mean rate so far (scores and probe not counted) */
+  const etaFor = (model: number, doneInModel: number, rate: number) => {
+    const avg = rates.length ? rates.reduce((s, r) => s + r, 0) / rates.length : rate;
+    const r = rate > 0 ? rate : avg;
+    const here = doneInModel >= nUsed ? 0 : r > 0 ? (nUsed - doneInModel) / r : NaN;
+    const after = k - model === 0 ? 0 : avg > 0 ? ((k - model) * nUsed) / avg : NaN;
+    return here + after;
+  };
+
+  for (let mi = 0; mi < k; mi++) {
+    const m = req.models[mi];
+    const res = results[mi];
+    if (cancelled) { res.error = 'cancelled before this model started'; continue; }
+    const tm = now();
+    let session: ort.InferenceSession | null = null;
+    const key = keyOf(m.preprocess);
+    try {
+      report({ stage: 'loading', model: mi + 1, models: k, done: 0, total: nUsed, rate: 0, etaSeconds: etaFor(mi + 1, 0, 0) }, true);
+      const bytes = await modelBytes(m);
+      const sha = await sha256Hex(bytes);
+      if (sha !== m.sha256.toLowerCase()) {
+        throw new Error(`sha256 mismatch: the file has ${sha.slice(0, 12)}…, the catalogue pins ${m.sha256.slice(0, 12)}…; refusing to run a file that is not the one listed`);
+      }
+      let output = m.featuresOutput;
+      let modelFile = bytes;
+      const graph = readGraph(bytes);
+      const input = graph.inputs.find((i) => i.name === m.inputName);
+      if (!input) throw new Error(`the graph has no input "${m.inputName}" (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
+      if (output === null) {
+        const choice = chooseFeatureNode(graph);
+        const p = withFeatureOutput(bytes, choice.recipe);
+        modelFile = p.bytes;
+        output = p.output;
+        res.featuresFrom = choice.from;
+      } else {
+        if (!graph.outputs.includes(output)) throw new Error(`the graph has no output "${output}" (outputs: ${graph.outputs.join(', ')})`);
+        res.featuresFrom = `graph output ${output} (given)`;
+      }
+      if (m.logitsOutput !== null && !graph.outputs.includes(m.logitsOutput)) {
+        throw new Error(`the graph has no output "${m.logitsOutput}" (outputs: ${graph.outputs.join(', ')})`);
+      }
+      session = await ort.InferenceSession.create(modelFile, { executionProviders: ['wasm'] });
+      if (cancelled) throw new Cancelled();
+
+      // ---- forward passes ----
+      const C = m.preprocess.crop, plane = 3 * C * C;
+      const fixedBatch = input.dims[0] > 0 ? input.dims[0] : 0;
+      const B = fixedBatch || 8;
+      const share = (uses.get(key) ?? 0) > 1;
+      let cache = tensorCache.get(key);
+      if (share && !cache) tensorCache.set(key, (cache = new Array(nUsed)));
+      const fetches = m.logitsOutput ? [output, m.logitsOutput] : [output];
+      let fx: Float32Array | null = null;
+      let logits: Float32Array | null = null;
+      let d = 0, z = 0;
+      const batch = new Float32Array(B * plane);
+      const tf = now();
+      for (let s = 0; s < nUsed; s += B) {
+        const nb = Math.min(B, nUsed - s);
+        for (let j = 0; j < nb; j++) {
+          const row = s + j;
+          const dst = batch.subarray(j * plane, (j + 1) * plane);
+          const hit = cache?.[row];
+          if (hit) { dst.set(hit); continue; }
+          let img = decoded[row].img;
+          if (!img) {
+            const r = await readAndDecode(decoded[row].index);
+            if ('reason' in r) throw new Error(`${req.images[decoded[row].index].path} could not be decoded again: ${r.reason}`);
+            img = r.img;
+          }
+          preprocess(img, m.preprocess, dst);
+          if (cache && plane * 4 <= cacheLeft) { cache[row] = dst.slice(); cacheLeft -= plane * 4; }
+        }
+        const rows = fixedBatch || nb; // a fixed-batch graph gets zero-padded rows
+        if (fixedBatch && nb < fixedBatch) batch.fill(0, nb * plane);
+        const x = batch.subarray(0, rows * plane);
+        const dims = [rows, 3, C, C];
+        const tensor = m.preprocess.inputDtype === 'float16' ? new ort.Tensor('float16', toFloat16Bits(x), dims) : new ort.Tensor('float32', x.slice(), dims);
+        const out = await session.run({ [m.inputName]: tensor }, fetches);
+        const f = asFloat32(out[output]);
+        if (!fx) {
+          d = f.length / rows;
+          if (!Number.isInteger(d) || d < 1) throw new Error(`features output ${output} has ${f.length} values for ${rows} images`);
+          fx = new Float32Array(nUsed * d);
+        }
+        if (f.length !== rows * d) throw new Error(`features output ${output} changed size between batches`);
+        fx.set(f.subarray(0, nb * d), s * d);
+        if (m.logitsOutput) {
+          const l = asFloat32(out[m.logitsOutput]);
+          if (!logits) { z = l.length / rows; logits = new Float32Array(nUsed * z); }
+          logits.set(l.subarray(0, nb * z), s * z);
+        }
+        for (const t of Object.values(out)) t.dispose();
+        const rate = (s + nb) / ((now() - tf) / 1000);
+        report({ stage: 'features', model: mi + 1, models: k, done: s + nb, total: nUsed, rate, etaSeconds: etaFor(mi + 1, s + nb, rate) }, s + nb === nUsed);
+        await yieldToLoop();
+        if (cancelled) throw new Cancelled();
+      }
+      const featSeconds = (now() - tf) / 1000;
+      await session.release();
+      session = null;
+      if (nUsed === 0 || !fx) throw new Error('no usable images: every file was skipped');
+      for (let i = 0; i < fx.length; i++) if (!Number.isFinite(fx[i])) throw new Error(`the model gave non-finite features (image ${req.images[used[Math.floor(i / d)]].path})`);
+      rates.push(nUsed / featSeconds);
+      Object.assign(res, { status: 'done', featureDim: d, images: nUsed, imagesPerSecond: nUsed / featSeconds });
+
+      // ---- scores (training split of the probe, as the ground truth's scores.csv) ----
+      if (!probeError && which.length) {
+        const input = {
+          features: pickRows(fx, d, trainRows), n: trainRows.length, d, labels: trainLabels,
+          sourceLogits: logits ? pickRows(logits, z, trainRows) : undefined, seed: req.seed,
+        };
+        const scores: Partial<Record<ScoreName, number>> = {};
+        const ts = now();
+        for (let j = 0; j < which.length; j++) {
+          const rate = j / ((now() - ts) / 1000);
+          report({ stage: 'scores', model: mi + 1, models: k, done: j, total: which.length, rate, etaSeconds: rate > 0 ? (which.length - j) / rate + etaFor(mi + 1, nUsed, 0) : NaN }, true);
+          // one score at a time: H-Score on 1000+-d features takes seconds, the page sees which
+          const v = computeScores(input, [which[j]])[which[j]];
+          if (v) scores[which[j]] = v.value;
+          await yieldToLoop();
+        }
+        res.scores = scores;
+        report({ stage: 'scores', model: mi + 1, models: k, done: which.length, total: which.length, rate: which.length / ((now() - ts) / 1000), etaSeconds: NaN }, true);
+      }
+      if (probeError) res.error = probeError;
+      features.set(m.id, { x: fx, d });
+      res.seconds = (now() - tm) / 1000;
+    } catch (e) {
+      if (e instanceof Cancelled) {
+        Object.assign(res, { status: 'cancelled', error: 'cancelled while this model ran; its partial features were discarded' });
+      } else {
+        Object.assign(res, { status: 'failed', error: `${m.label || m.id}: ${(e as Error).message}` });
+      }
+      res.seconds = (now() - tm) / 1000;
+      delete res.featureDim; delete res.images; delete res.imagesPerSecond; delete res.scores;
+    } finally {
+      await session?.release().catch(() => undefined);
+      // the last model with this preprocessing frees its cached tensors
+      uses.set(key, (uses.get(key) ?? 1) - 1);
+      const c = uses.get(key) === 0 ? tensorCache.get(key) : undefined;
+      if (c) {
+        for (const t of c) if (t) cacheLeft += t.byteLength;
+        tensorCache.delete(key);
+      }
+    }
+  }
+
+  if (cancelled) {
+    const stopped = results.filter((r) => r.status === 'cancelled').length;
+    notes.push(`cancelled: ${stopped} of ${k} models did not finish; the finished ones are probed among themselves`);
+  }
+
+  // ---- 3. probe with successive halving over the finished models ----
+  let halving = false;
+  if (!probeError) {
+    const arms = results.filter((r) => r.status === 'done').map((r) => {
+      const f = features.get(r.id)!;
+      return { id: r.id, features: pickRows(f.x, f.d, pl.rows), d: f.d };
+    });
+    const tp = now();
+    const meanD = arms.reduce((s, a) => s + a.d, 0) / Math.max(1, arms.length);
+    halving = useHalving(req.halving ?? 'auto', arms.length, trainRows.length, meanD, pl.classes.length);
+    const run = await probeModels(arms, pl.labels, req.seed, async (done, total, id) => {
+      const rate = done / ((now() - tp) / 1000);
+      report({ stage: 'probe', model: req.models.findIndex((m) => m.id === id) + 1, models: k, done, total, rate, etaSeconds: (total - done) / rate }, done === total);
+      await yieldToLoop();
+    }, halving);
+    for (const r of results) {
+      const p = run.probes.get(r.id);
+      if (p) r.probe = p;
+    }
+  }
+
+  const transfer: ArrayBuffer[] = [];
+  if (req.keepFeatures) {
+    for (const r of results) {
+      const f = features.get(r.id);
+      if (f && r.status === 'done') { r.features = f.x; transfer.push(f.x.buffer as ArrayBuffer); }
+    }
+  }
+  const result: FineResult = {
+    version: FINE_RESULT_VERSION,
+    models: results,
+    reranked: rerank(results),
+    skipped,
+    cancelled,
+    used,
+    notes,
+    protocol: { ...FINE_PROBE, cGrid: [...FINE_PROBE.cGrid], seed: req.seed, halvingRounds: halving ? halvingPlan(results.filter((r) => r.status === 'done').length).length : 0 },
+    seconds: (now() - t0) / 1000,
+  };
+  return Comlink.transfer(result, transfer);
+}
+
+Comlink.expose(api);
