@@ -2,7 +2,8 @@
 // measured on the spot from the committed weights (models/ranker/) and the measured GT
 // (data/zoo-gt), beside random, priors, heuristics, Copeland of heuristics and the
 // Model-Spider-style baseline; then the GT noise ceiling, scoring time, and the last line
-// `blind-datasets tau_w: X.XXX (LogME X.XXX)`.
+// `blind-datasets tau_w: X.XXX (LogME X.XXX)`; before it, the real pre-trained npm models' block
+// (src/npmzoo/node/bench-real.ts) and its line `real-models tau_w: X.XXX (LogME X.XXX)`.
 import '../src/rank/node/tf-shim.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import type { RankerArtifact, ZooTokens } from '../src/rank/shared/artifact.ts';
 import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts';
 import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
 import { loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
+import { realModelsBench } from '../src/npmzoo/node/bench-real.ts';
 
 const arg = (n: string) => { const i = process.argv.indexOf(n); return i >= 0 ? process.argv[i + 1] : undefined; };
 
@@ -162,6 +164,11 @@ export async function main(): Promise<void> {
   console.log(`\nscoring: ${scoreMs.toFixed(1)} ms per task for a candidate set (tfjs CPU backend in Node), ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
   const bd = results.find(([n]) => n === 'cross-attention ranker')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
   const lm = results.find(([n]) => n === 'LogME')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
+  // the real pre-trained npm models (data/npm-gt): the hardest blind-model test, alone and with the zoo
+  const real = realModelsBench({ scorer, taskTok: a.taskTok, zoo: all, zooGt: a.gt, split: sp, cat: a.cat });
+  for (const l of real.lines) console.log(l);
+  console.log(real.mixedLine);
+  console.log(real.line);
   console.log(`blind-datasets tau_w: ${bd.tau.toFixed(3)} (LogME ${lm.tau.toFixed(3)})`);
 }
 

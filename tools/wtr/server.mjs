@@ -33,7 +33,19 @@ export const serverPlugins = () => [
   cjsAsEsm(),
   esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
 ];
-export const serverMiddleware = [isolationHeaders, ortAssets, sharedFixtures, blankPage];
+// The npm models the page build ships, at the same /npm-models/ paths as `vite` / `vite build`
+// (src/npmzoo/node/assets.ts; loaded on the first such request, through tsx like every runner here).
+let npmMw = null;
+async function npmModels(ctx, next) {
+  if (!ctx.path.startsWith('/npm-models/')) return next();
+  if (!npmMw) {
+    const [{ npmModelsKoaMiddleware }, { NPM_PAGE_MODELS }] = await Promise.all([import('../../src/npmzoo/node/assets.ts'), import('../../src/npmzoo/shared/page-set.ts')]);
+    npmMw = npmModelsKoaMiddleware({ ids: NPM_PAGE_MODELS });
+  }
+  return npmMw(ctx, next);
+}
+
+export const serverMiddleware = [isolationHeaders, ortAssets, sharedFixtures, blankPage, npmModels];
 export const nodeResolve = { exportConditions: ['browser', 'import', 'default'] };
 
 export const chromiumPath = process.env.CHROME_PATH || '/usr/bin/chromium';

@@ -1,0 +1,184 @@
+// bench:rank's real-models block (issue 10, part 4): the committed ranker - trained on the zoo only -
+// scores the real pre-trained npm models on the data/npm-gt tasks (the hardest blind-model test:
+// other architectures, other sizes, other sources, no source token), next to LogME, the size
+// prior and random; then the same tasks with the real models and the zoo as one candidate set.
+// Model tokens: src/npmzoo/shared/npm-tokens.gen.ts (metadata + ArchToVec of the tfjs weights).
+import { weightedTau } from '../../metrics/ranking.ts';
+import { mulberry32 } from '../../shared/random.ts';
+import type { Scorer } from '../../rank/model/scorer.ts';
+import type { DatasetInput, PreparedModel } from '../../rank/shared/features.ts';
+import type { DatasetTokens } from '../../tokens/shared/format.ts';
+import type { ZooCatalogue } from '../../zoo/shared/catalogue.ts';
+import { evaluate, type QuadrantResult, type Split } from '../../rank/node/assemble.ts';
+import { loadGt, type GtTable } from '../../rank/node/data.ts';
+import { firstChoice, realVsZooPairs } from '../shared/blind.ts';
+import { isReal, realModelsBenchLine } from '../shared/report.ts';
+import { NPM_MODEL_TOKENS } from '../shared/npm-tokens.gen.ts';
+import { npmPrepareInputs, staleTokens } from '../shared/tokens.ts';
+import { loadInventory } from './inventory-file.ts';
+
+export const NPM_GT_DIR = 'data/npm-gt';
+
+type Method = [string, (t: string, ms: string[]) => ArrayLike<number> | null];
+
+function rerank(base: ArrayLike<number>, heur: ArrayLike<number>, k: number): Float64Array {
+  const n = base.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => base[b] - base[a]);
+  const top = order.slice(0, k).sort((a, b) => heur[b] - heur[a]);
+  const out = new Float64Array(n);
+  [...top, ...order.slice(k)].forEach((i, r) => (out[i] = n - r));
+  return out;
+}
+
+function randomEval(acc: GtTable['acc'], tasks: string[], models: string[]): QuadrantResult {
+  const rs: QuadrantResult[] = [];
+  for (let d = 0; d < 100; d++) {
+    const rand = mulberry32(1000 + d);
+    rs.push(evaluate(acc, tasks, models, (_t, ms) => ms.map(() => rand())));
+  }
+  const avg = (k: keyof QuadrantResult) => rs.reduce((s, r) => s + r[k], 0) / rs.length;
+  return { tau: avg('tau'), regret: avg('regret'), top3: avg('top3'), tasks: rs[0].tasks };
+}
+
+function ceilingOf(g: GtTable, tasks: string[], models: string[]): { tau: number; tasks: number } {
+  let s = 0, n = 0;
+  for (const t of tasks) {
+    const a0 = g.acc.get(t), a1 = g.noise.get(t);
+    if (!a0 || !a1) continue;
+    const ms = models.filter((m) => a0.has(m) && a1.has(m));
+    if (ms.length < 3) continue;
+    const w = weightedTau(ms.map((m) => a0.get(m)!), ms.map((m) => a1.get(m)!), { rank: null });
+    if (Number.isFinite(w)) { s += w; n++; }
+  }
+  return { tau: s / n, tasks: n };
+}
+
+/** ranker scores per task for one candidate set: task -> model -> score */
+function scoresFor(scorer: Scorer, inputs: Map<string, DatasetInput>, set: PreparedModel[], kind: 'cross' | 'self'): Map<string, Map<string, number>> {
+  const tasks = [...inputs.keys()];
+  const sc = scorer.scoreMany(tasks.map((t) => inputs.get(t)!), set, kind);
+  return new Map(tasks.map((t, i) => [t, new Map(set.map((m, j) => [m.id, sc[i][j]]))]));
+}
+
+export interface RealModelsBench {
+  /** the table block */
+  lines: string[];
+  /** `real+zoo tau_w: ...` (its own line) */
+  mixedLine: string;
+  /** exactly `real-models tau_w: X.XXX (LogME X.XXX)` */
+  line: string;
+  figures: { ranker: number; logme: number; mixedRanker: number; mixedLogme: number };
+}
+
+export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, DatasetTokens>; zoo: PreparedModel[]; zooGt: GtTable; split: Split; cat: ZooCatalogue }): RealModelsBench {
+  const { scorer, split: sp } = o;
+  const g = loadGt(NPM_GT_DIR, 'npm-gt-csv-only');
+  const tasks = [...g.acc.keys()].sort();
+  const models = [...new Set([...g.acc.values()].flatMap((r) => [...r.keys()]))].filter(isReal).sort();
+  const stale = staleTokens(NPM_MODEL_TOKENS, loadInventory()).filter((s) => models.some((m) => s.startsWith(`${m}:`)));
+  if (stale.length) throw new Error(`npm model tokens do not match the inventory (node --import tsx src/npmzoo/node/tokens.ts): ${stale.join('; ')}`);
+  const npm = scorer.prepare(npmPrepareInputs(NPM_MODEL_TOKENS, models));
+  const missing = tasks.filter((t) => !o.taskTok.has(t));
+  if (missing.length) throw new Error(`no dataset tokens for ${missing.join(', ')}`);
+  const inputs = new Map(tasks.map((t) => [t, scorer.datasetInput(o.taskTok.get(t)!)] as const));
+  const params = new Map<string, number>([
+    ...NPM_MODEL_TOKENS.models.map((m) => [m.id, m.meta.params] as const),
+    ...o.cat.models.map((m) => [m.id, m.params] as const),
+  ]);
+  const heur = (gt: GtTable, name: string) => (t: string, ms: string[]) => {
+    const v = ms.map((id) => gt.scores.get(t)?.get(id)?.[name] ?? NaN);
+    return v.every(Number.isFinite) ? v : null;
+  };
+
+  // --- the real models alone (candidate set: every real model with GT)
+  const cross = scoresFor(scorer, inputs, npm, 'cross');
+  // ablation: the same tokens without the weights (ArchToVec of weights far from the zoo's)
+  const metaOnly = scoresFor(scorer, inputs, scorer.prepare(npmPrepareInputs(NPM_MODEL_TOKENS, models).map((m) => ({ ...m, arch: null }))), 'cross');
+  const self = scoresFor(scorer, inputs, npm, 'self');
+  const from = (m: Map<string, Map<string, number>>) => (t: string, ms: string[]) => ms.map((id) => m.get(t)!.get(id)!);
+  const meanOther = (t: string, ms: string[]) => ms.map((id) => {
+    const o2 = tasks.filter((u) => u !== t && g.acc.get(u)?.has(id)).map((u) => g.acc.get(u)!.get(id)!);
+    return o2.length ? o2.reduce((a, b) => a + b, 0) / o2.length : NaN;
+  });
+  const methods: Method[] = [
+    ['random (mean of 100 draws)', () => null],
+    ['prior: size (params)', (_t, ms) => ms.map((id) => params.get(id)!)],
+    ['prior: mean GT on the other tasks *', meanOther],
+    ['LogME', heur(g, 'LogME')],
+    ['self-attention (Model Spider) **', from(self)],
+    ['cross-attention ranker', from(cross)],
+    ['  metadata only (arch token left out)', from(metaOnly)],
+    ['  + re-rank top-3 by LogME', (t, ms) => { const l = heur(g, 'LogME')(t, ms); return l ? rerank(from(cross)(t, ms), l, 3) : null; }],
+  ];
+  const quads = [
+    { name: 'blind models', tasks: tasks.filter((t) => sp.trainDatasets.includes(t.split('/')[0])) },
+    { name: 'double blind', tasks: tasks.filter((t) => sp.blindDatasets.includes(t.split('/')[0])) },
+    { name: 'all', tasks },
+  ];
+  const res = methods.map(([name, f]) => [name, quads.map((q) => (name.startsWith('random') ? randomEval(g.acc, q.tasks, models) : evaluate(g.acc, q.tasks, models, f)))] as const);
+  const ceil = quads.map((q) => ceilingOf(g, q.tasks, models));
+
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
+  const W = 44;
+  const cell = (r: QuadrantResult) => (r.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)}` : '  —').padEnd(40);
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`real pre-trained models from npm (${models.length} with GT in ${NPM_GT_DIR}/gt.csv; never seen by the ranker: tokens = metadata + ArchToVec of the tfjs weights, no source token)`);
+  lines.push(`per quadrant: weighted tau (rank=None) | top-1 regret (accuracy points) | top-3 hit rate; candidates = the real models only`);
+  lines.push(''.padEnd(W) + quads.map((q) => `${q.name} (${q.tasks.length} tasks x ${models.length} models)`.padEnd(40)).join(''));
+  for (const [name, rs] of res) lines.push(name.padEnd(W) + rs.map(cell).join(''));
+  lines.push('GT noise ceiling (seed 0 vs seed 1)'.padEnd(W) + ceil.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(40)).join(''));
+  lines.push('* reads these models\' own GT on the other tasks: a reference, not available to a blind ranker');
+  lines.push('** scores a model through its learned per-model token: none exists for a model it never trained on');
+
+  // --- the real models and the zoo together, one candidate set per task
+  const zooIds = o.zoo.map((m) => m.id);
+  const all = [...o.zoo, ...npm];
+  const acc: GtTable['acc'] = new Map(tasks.map((t) => [t, new Map([...(o.zooGt.acc.get(t) ?? new Map()), ...g.acc.get(t)!].filter(([m]) => zooIds.includes(m) || models.includes(m)))]));
+  const mixedScores: GtTable['scores'] = new Map(tasks.map((t) => [t, new Map([...(o.zooGt.scores.get(t) ?? new Map()), ...(g.scores.get(t) ?? new Map())])]));
+  const mixedGt: GtTable = { acc, noise: new Map(), scores: mixedScores, source: '' };
+  const mCross = scoresFor(scorer, inputs, all, 'cross');
+  const ids = all.map((m) => m.id);
+  const mixedMethods: Method[] = [
+    ['random (mean of 100 draws)', () => null],
+    ['prior: size (params)', (_t, ms) => ms.map((id) => params.get(id)!)],
+    ['LogME', heur(mixedGt, 'LogME')],
+    ['cross-attention ranker', from(mCross)],
+  ];
+  const mres = mixedMethods.map(([name, f]) => [name, name.startsWith('random') ? randomEval(acc, tasks, ids) : evaluate(acc, tasks, ids, f)] as const);
+  const nCand = Math.round(tasks.reduce((s, t) => s + acc.get(t)!.size, 0) / tasks.length);
+  lines.push('');
+  lines.push(`real + zoo together on the same ${tasks.length} tasks (about ${nCand} candidates per task: ${models.length} real, the rest trained here)`);
+  for (const [name, r] of mres) lines.push(name.padEnd(W) + cell(r));
+  // does the ranker put a real model above a zoo model when it is better, and first when it is best?
+  const pairStats = (score: (t: string, ms: string[]) => ArrayLike<number> | null) => {
+    let agree = 0, pairs = 0, realBest = 0, realFirstWhenBest = 0, realFirstOtherwise = 0, n = 0;
+    for (const t of tasks) {
+      const row = acc.get(t)!;
+      const ms = [...row.keys()];
+      const s = score(t, ms);
+      if (!s) continue;
+      const sm = new Map(ms.map((m, i) => [m, s[i]]));
+      const p = realVsZooPairs(row, sm, isReal);
+      agree += p.agree;
+      pairs += p.pairs;
+      const f = firstChoice(row, sm, isReal);
+      n++;
+      if (f.realBest) { realBest++; if (f.realFirst) realFirstWhenBest++; } else if (f.realFirst) realFirstOtherwise++;
+    }
+    return { pairAgree: agree / pairs, pairs, realBest, realFirstWhenBest, realFirstOtherwise, n };
+  };
+  const pr = pairStats(from(mCross)), pl = pairStats(heur(mixedGt, 'LogME')), pp = pairStats((_t, ms) => ms.map((id) => params.get(id)!));
+  lines.push(`real-vs-zoo pairs ordered as the GT (${pr.pairs} pairs with different accuracy): ranker ${f3(pr.pairAgree)}, LogME ${f3(pl.pairAgree)}, size ${f3(pp.pairAgree)} (0.5 = chance)`);
+  lines.push(`a real model is strictly best on ${pr.realBest}/${pr.n} tasks; a real model is ranked first there by the ranker on ${pr.realFirstWhenBest}, by LogME on ${pl.realFirstWhenBest}; and wrongly first elsewhere: ranker ${pr.realFirstOtherwise}, LogME ${pl.realFirstOtherwise} of ${pr.n - pr.realBest}`);
+
+  const all3 = (n: string) => res.find(([m]) => m === n)![1][2];
+  const mixed = (n: string) => mres.find(([m]) => m === n)![1];
+  const figures = { ranker: all3('cross-attention ranker').tau, logme: all3('LogME').tau, mixedRanker: mixed('cross-attention ranker').tau, mixedLogme: mixed('LogME').tau };
+  return {
+    lines,
+    mixedLine: `real+zoo tau_w: ${figures.mixedRanker.toFixed(3)} (LogME ${figures.mixedLogme.toFixed(3)}; real-vs-zoo pairs ordered right: ranker ${f3(pr.pairAgree)}, LogME ${f3(pl.pairAgree)})`,
+    line: realModelsBenchLine(figures.ranker, figures.logme),
+    figures,
+  };
+}
