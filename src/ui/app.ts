@@ -14,6 +14,10 @@ import { costFor, zooModel } from '../hardware/client/hardware-client.ts';
 import { costsForDevice } from '../hardware/client/cache.ts';
 import type { DeviceProfile } from '../hardware/shared/types.ts';
 import type { ZsDeviceProfile } from '../hardware/client/device-profile.ts';
+import type { ModelCost, MicroBench } from '../hardware/shared/types.ts';
+import '../select/client/results.ts';
+import type { ZsResults } from '../select/client/results.ts';
+import { ResultsController } from '../select/client/controller.ts';
 
 type Status = 'idle' | 'loading-encoder' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -42,6 +46,8 @@ export class ZsApp extends LitElement {
   backendLine = '';
   importedModel: { id: string; bytes: ArrayBuffer } | null = null;
   private encoder: EncoderHandle | null = null;
+  /** the results stage: ranker, costs, fine stage, user models */
+  readonly results = new ResultsController(this);
   private encoderKey = '';
   maxPerClass = 50;
   seed = 0;
@@ -77,6 +83,14 @@ export class ZsApp extends LitElement {
     super.disconnectedCallback();
     this.encoder?.terminate();
     this.encoder = null;
+  }
+
+  get resultsEl(): ZsResults | null {
+    return this.renderRoot.querySelector('zs-results');
+  }
+
+  get profileEl(): ZsDeviceProfile | null {
+    return this.renderRoot.querySelector('zs-device-profile');
   }
 
   private async refreshCache() {
@@ -120,6 +134,7 @@ export class ZsApp extends LitElement {
       this.report = report;
       this.status = report.cancelled ? 'cancelled' : 'done';
       await this.refreshCache();
+      if (report.tokens) await this.results.start(report);
       this.dispatchEvent(new CustomEvent('zs-run-complete', { detail: report, bubbles: true, composed: true }));
       return report;
     } catch (e) {
@@ -200,6 +215,7 @@ export class ZsApp extends LitElement {
       const cat = (await (await fetch(new URL('models/zoo/catalogue.json', document.baseURI))).json()) as { models: Parameters<typeof zooModel>[0][] };
       const measured = new Map((await costsForDevice(e.detail.deviceKey)).map((c) => [c.modelId, c]));
       el.costs = cat.models.map((m) => costFor(zooModel(m), measured, micro));
+      this.results.setDevice(e.detail.profile, e.detail.deviceKey, micro as MicroBench, new Map<string, ModelCost>(el.costs.map((c) => [c.modelId, c])));
     } catch (err) {
       this.message = `Could not load the zoo catalogue: ${(err as Error).message}`;
     }
@@ -326,6 +342,11 @@ export class ZsApp extends LitElement {
       ${this.message ? html`<p id="message" class=${this.status === 'error' ? 'error' : ''} role=${this.status === 'error' ? 'alert' : 'status'}>${this.message}</p>` : nothing}
       ${this.renderProgress()}
       ${this.renderReport()}
+      <section aria-label="Recommendations" id="results-section">
+        <h2>${this.report?.tokens ? 'Recommended models' : 'Recommendations'}</h2>
+        ${this.results.status ? html`<p id="results-status" class="muted" aria-live="polite">${this.results.status}</p>` : nothing}
+        <zs-results id="results"></zs-results>
+      </section>
       <footer class="muted">
         Cache: <span id="cache-count">${this.cached}</span> embeddings stored in this browser.
         <button id="clear-cache" @click=${this.onClearCache}>Clear cache</button>

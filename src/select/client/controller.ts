@@ -1,0 +1,267 @@
+// The results stage's glue (a Lit reactive controller of <zs-app>): ranks the zoo and the user's own
+// models once tokens exist, keeps costs (predicted, then measured here), runs the fine stage and
+// latency measurements in workers, and feeds <zs-results>. No user data leaves the page.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { RunReport } from '../../app/pipeline.ts';
+import type { ZsResults } from './results.ts';
+import type { ZsDeviceProfile } from '../../hardware/client/device-profile.ts';
+import type { DeviceProfile, MicroBench, ModelCost } from '../../hardware/shared/types.ts';
+import { startHardware, zooModel, type HardwareHandle } from '../../hardware/client/hardware-client.ts';
+import { tokenForOnnx } from '../../rank/client/ranker.ts';
+import { candidates, explainModel, loadResultsContext, rankAll, type ExtraModel, type Ranking, type ResultsContext } from './session.ts';
+import type { FineCheck } from '../shared/recommendation.ts';
+import { startFine, type FineHandle } from '../../fine/client/fine-client.ts';
+import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
+import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCost, type UserModelRecord } from '../../openzoo/client/openzoo.ts';
+import { duration } from '../../ui/format.ts';
+
+type Host = ReactiveControllerHost & HTMLElement & { resultsEl: ZsResults | null; profileEl: ZsDeviceProfile | null };
+
+const STAGES: Record<FineProgress['stage'], string> = { loading: 'loading', features: 'features', scores: 'scores', probe: 'linear probe' };
+
+export class ResultsController implements ReactiveController {
+  status = '';
+  private ctx: ResultsContext | null = null;
+  private ctxLoading: Promise<ResultsContext> | null = null;
+  private report: RunReport | null = null;
+  private ranking: Ranking | null = null;
+  private costs = new Map<string, ModelCost>();
+  private micro: MicroBench | null = null;
+  private profile: DeviceProfile | null = null;
+  private deviceKey = '';
+  private fineChecks = new Map<string, FineCheck>();
+  private user: { record: UserModelRecord; extra: ExtraModel }[] = [];
+  private fineHandle: FineHandle | null = null;
+  private hw: HardwareHandle | null = null;
+  private fineState = { running: false, line: '', done: 0, total: 0, note: '' };
+  private busy = '';
+
+  constructor(private host: Host) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    const h = this.host;
+    h.addEventListener('zs-fine-run', (e) => void this.runFine((e as CustomEvent<{ ids: string[] }>).detail.ids));
+    h.addEventListener('zs-fine-cancel', () => void this.fineHandle?.cancel());
+    h.addEventListener('zs-measure', (e) => void this.measure((e as CustomEvent<{ ids: string[] }>).detail.ids));
+    h.addEventListener('zs-add-model', (e) => void this.addModel((e as CustomEvent<{ file: File }>).detail.file));
+    h.addEventListener('zs-remove-model', (e) => void this.removeModel((e as CustomEvent<{ id: string }>).detail.id));
+  }
+
+  hostDisconnected(): void {
+    this.fineHandle?.terminate();
+    this.hw?.terminate();
+    this.fineHandle = this.hw = null;
+  }
+
+  private setStatus(s: string) {
+    this.status = s;
+    this.host.requestUpdate();
+  }
+
+  private async context(): Promise<ResultsContext> {
+    if (this.ctx) return this.ctx;
+    this.ctxLoading ??= loadResultsContext();
+    this.ctx = await this.ctxLoading;
+    return this.ctx;
+  }
+
+  /** After a run: rank everything for the new tokens (the ranker runs on the main thread: a few ms). */
+  async start(report: RunReport): Promise<void> {
+    this.report = report;
+    this.fineChecks.clear();
+    try {
+      this.setStatus('Loading the ranker…');
+      const ctx = await this.context();
+      await this.loadUserModels(ctx);
+      this.rerank();
+      this.setStatus('');
+      // costs need this device's micro-benchmark: measure it once, unasked (a second or two)
+      if (!this.micro) void this.host.profileEl?.run(1500);
+    } catch (e) {
+      this.setStatus(`Could not rank the models: ${(e as Error).message}`);
+    }
+  }
+
+  private rerank() {
+    if (!this.ctx || !this.report?.tokens) return;
+    this.ranking = rankAll(this.ctx, this.report.tokens, this.user.map((u) => u.extra));
+    this.push();
+  }
+
+  setDevice(profile: DeviceProfile, deviceKey: string, micro: MicroBench, zooCosts: Map<string, ModelCost>) {
+    this.profile = profile;
+    this.deviceKey = deviceKey;
+    this.micro = micro;
+    for (const [id, c] of zooCosts) if (!(this.costs.get(id)?.source === 'measured' && c.source !== 'measured')) this.costs.set(id, c);
+    for (const u of this.user) {
+      const c = this.costs.has(u.record.id) ? null : this.userCost(u.record);
+      if (c) this.costs.set(u.record.id, c);
+    }
+    this.push();
+  }
+
+  private userCost(r: UserModelRecord): ModelCost | null {
+    return this.micro ? userModelCost(r, { micro: this.micro }).predicted : null;
+  }
+
+  private push() {
+    const el = this.host.resultsEl;
+    const ctx = this.ctx, r = this.ranking, rep = this.report;
+    if (!el || !ctx || !r || !rep?.tokens) return;
+    const t = rep.tokens;
+    el.candidates = candidates(ctx, r, this.costs, this.user.map((u) => u.extra), this.fineChecks);
+    el.meta = {
+      ranker: { id: ctx.ranker.scorer.art.id, kind: 'cross', ms: r.ms },
+      dataset: { classes: t.classes.length, images: t.stats.images, labelled: t.labelled, encoder: { id: t.encoder.id, sha256: t.encoder.sha256 } },
+      device: this.profile,
+    };
+    el.explain = (id) => (this.ranking ? explainModel(ctx, this.ranking, id) : null);
+    el.userModels = this.user.map((u) => ({ id: u.record.id, label: u.record.name }));
+    el.fine = { ...this.fineState };
+    el.busy = this.busy;
+    this.host.requestUpdate();
+  }
+
+  private fineModel(id: string): FineModel | null {
+    const z = this.ctx?.catalogue.models.find((m) => m.id === id);
+    if (z) {
+      return {
+        id, label: id, source: { url: new URL(`models/zoo/${z.file}`, document.baseURI).href }, sha256: z.sha256,
+        inputName: z.input.name, featuresOutput: z.outputs.features, logitsOutput: z.outputs.logits, preprocess: z.preprocess,
+      };
+    }
+    const u = this.user.find((x) => x.record.id === id);
+    return u ? toFineModel(u.record) : null;
+  }
+
+  /** The fine stage on the user's own (sampled, labelled) images. */
+  async runFine(ids: string[]) {
+    const plan = this.report?.plan;
+    if (!plan || this.fineState.running) return;
+    if (!plan.labelled) {
+      this.fineState = { ...this.fineState, note: 'The check needs labelled classes (one subfolder per class).' };
+      this.push();
+      return;
+    }
+    const models = ids.map((id) => this.fineModel(id)).filter((m): m is FineModel => !!m);
+    const images = plan.classes.flatMap((c, ci) => c.items.map((f) => ({ path: f.path, file: f.file, label: ci })));
+    this.fineState = { running: true, line: `Starting the check of ${models.length} models on ${images.length} images…`, done: 0, total: images.length * models.length, note: '' };
+    this.push();
+    try {
+      this.fineHandle ??= await startFine();
+      const res = await this.fineHandle.run(
+        { models, images, classNames: plan.classes.map((c) => c.name), seed: 0 },
+        (p) => {
+          if (!this.fineState.running) return; // a late progress message after the run ended
+          this.fineState = {
+            ...this.fineState,
+            done: (p.model - 1) * p.total + p.done,
+            line: `${STAGES[p.stage]} · model ${p.model} of ${p.models} · ${p.done} / ${p.total} images · ${p.rate ? p.rate.toFixed(1) : '—'} images/s · about ${duration(p.etaSeconds)} left`,
+          };
+          this.push();
+        },
+      );
+      for (const m of res.models) {
+        this.fineChecks.set(m.id, { status: m.status, accuracy: m.probe?.accuracy, logme: m.scores?.LogME, error: m.error });
+      }
+      const done = res.models.filter((m) => m.status === 'done').length;
+      const failed = res.models.filter((m) => m.status === 'failed');
+      this.fineState = {
+        running: false, done: 0, total: 0,
+        line: `${res.cancelled ? 'Cancelled: ' : ''}checked ${done} of ${models.length} models on your images.`,
+        note: [
+          res.skipped.length ? `${res.skipped.length} image(s) skipped.` : '',
+          ...failed.map((m) => `${m.id} failed: ${m.error ?? 'unknown error'}.`),
+        ].filter(Boolean).join(' '),
+      };
+    } catch (e) {
+      this.fineState = { running: false, done: 0, total: 0, line: '', note: `The check failed: ${(e as Error).message}` };
+    }
+    this.push();
+  }
+
+  /** Latency of the given models measured on this device (WASM), replacing predictions. */
+  async measure(ids: string[]) {
+    if (!this.ctx || this.busy) return;
+    if (!this.deviceKey) {
+      this.busy = 'Measure this device first (above).';
+      this.push();
+      this.busy = '';
+      return;
+    }
+    try {
+      this.hw ??= await startHardware({ backend: 'wasm', deviceKey: this.deviceKey });
+      let k = 0;
+      const notes: string[] = [];
+      for (const id of ids) {
+        this.busy = `Measuring latency: ${++k} of ${ids.length} (${id})…`;
+        this.push();
+        const z = this.ctx.catalogue.models.find((m) => m.id === id);
+        try {
+          if (z) this.costs.set(id, (await this.hw.measure(zooModel(z))).cost);
+          else {
+            const u = this.user.find((x) => x.record.id === id);
+            if (u) this.costs.set(id, (await userModelCost(u.record, { micro: this.micro!, hw: this.hw }).measure()).cost);
+          }
+        } catch (e) {
+          notes.push(`${id}: ${(e as Error).message}`);
+        }
+      }
+      this.busy = `Measured ${ids.length - notes.length} of ${ids.length} model(s) on this device.${notes.length ? ' ' + notes.join(' ') : ''}`;
+    } catch (e) {
+      this.busy = `Measurement failed: ${(e as Error).message}`;
+    }
+    this.push();
+    this.busy = '';
+  }
+
+  private async tokenise(ctx: ResultsContext, record: UserModelRecord, bytes: ArrayBuffer): Promise<ExtraModel> {
+    const prepared = tokenForOnnx(ctx.ranker, record.id, new Uint8Array(bytes));
+    const s = record.info.input.shape[2];
+    return { prepared, label: record.name, params: record.info.params, macs: record.info.macs, bytes: bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null };
+  }
+
+  private async loadUserModels(ctx: ResultsContext) {
+    try {
+      const list = await listUserModels();
+      this.user = [];
+      for (const r of list) this.user.push({ record: r, extra: await this.tokenise(ctx, r, r.bytes) });
+    } catch (e) {
+      this.setStatus(`Your stored models could not be read: ${(e as Error).message}`);
+    }
+  }
+
+  async addModel(file: File) {
+    const ctx = await this.context();
+    this.busy = `Checking ${file.name}…`;
+    this.push();
+    const res = await addUserModel(file, file.name);
+    if (!res.ok) {
+      this.busy = `${file.name} was not added: ${res.errors.join(' ')}`;
+      this.push();
+      this.busy = '';
+      return;
+    }
+    try {
+      this.user.push({ record: res.model, extra: await this.tokenise(ctx, res.model, res.model.bytes) });
+      const c = this.userCost(res.model);
+      if (c) this.costs.set(res.model.id, c);
+      this.busy = `${file.name} added and ranked with the zoo.`;
+    } catch (e) {
+      this.busy = `${file.name} was stored but could not be tokenised: ${(e as Error).message}`;
+    }
+    this.rerank();
+    this.push();
+    this.busy = '';
+  }
+
+  async removeModel(id: string) {
+    await removeUserModel(id);
+    this.user = this.user.filter((u) => u.record.id !== id);
+    this.costs.delete(id);
+    this.fineChecks.delete(id);
+    this.rerank();
+  }
+}

@@ -1,0 +1,356 @@
+// <zs-results>: the recommendation a person acts on. Ranked table (sortable, filterable, budgets as
+// controls), Pareto chart of ranker score vs latency here, a card per model saying why, the fine
+// stage ("check the top k here"), the user's own models, and export/import. It renders and emits
+// events; the app runs the heavy work (workers) and feeds the results back in.
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import type { Chart } from 'chart.js';
+import type { Budgets, CombineMethod } from '../../hardware/shared/combine.ts';
+import type { DeviceProfile } from '../../hardware/shared/types.ts';
+import {
+  buildRows, sortRows, filterRows, toCsv, parseRecommendation, RECOMMENDATION_FORMAT, RECOMMENDATION_VERSION,
+  type CandidateInput, type DatasetSummary, type Recommendation, type ResultRow, type SortKey,
+} from '../shared/recommendation.ts';
+import { abilityChart, paretoChart } from './charts.ts';
+import type { Explanation } from './session.ts';
+
+export interface FineUiState {
+  running: boolean;
+  /** e.g. "features · model 2 of 3 · 40 / 60 images · 12.0 images/s · about 5 s left" */
+  line: string;
+  done: number;
+  total: number;
+  note: string;
+}
+
+const mb = (b: number | null | undefined) => (b == null ? '—' : `${(b / 1e6).toFixed(b < 1e7 ? 2 : 1)} MB`);
+const msf = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+const compact = (n: number | null) => (n == null ? '—' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+
+const COLUMNS: { key: SortKey; label: string; title: string }[] = [
+  { key: 'rank', label: '#', title: 'final position under your budgets' },
+  { key: 'label', label: 'model', title: 'open the card: why this model' },
+  { key: 'rankerScore', label: 'ranker score', title: 'predicted fit for your data (relative; higher is better)' },
+  { key: 'accuracy', label: 'checked here', title: 'linear-probe accuracy on your images (fine stage)' },
+  { key: 'latencyMs', label: 'latency', title: 'batch-1 latency on this device: measured here, or predicted' },
+  { key: 'bytes', label: 'size', title: 'model file size' },
+  { key: 'params', label: 'params', title: 'parameters' },
+  { key: 'family', label: 'family', title: 'architecture family' },
+  { key: 'source', label: 'source data', title: 'dataset the model was fine-tuned on' },
+];
+
+export class ZsResults extends LitElement {
+  static properties = {
+    candidates: { attribute: false },
+    meta: { attribute: false },
+    explain: { attribute: false },
+    fine: { attribute: false },
+    busy: { attribute: false },
+    userModels: { attribute: false },
+    imported: { state: true },
+    sortKey: { state: true },
+    sortDir: { state: true },
+    text: { state: true },
+    family: { state: true },
+    feasibleOnly: { state: true },
+    budgets: { state: true },
+    method: { state: true },
+    selected: { state: true },
+    k: { state: true },
+    importError: { state: true },
+  };
+
+  candidates: CandidateInput[] | null = null;
+  meta: { ranker: Recommendation['ranker']; dataset: DatasetSummary; device: DeviceProfile | null } | null = null;
+  explain: ((id: string) => Explanation | null) | null = null;
+  fine: FineUiState = { running: false, line: '', done: 0, total: 0, note: '' };
+  busy = '';
+  userModels: { id: string; label: string }[] = [];
+  imported: Recommendation | null = null;
+  sortKey: SortKey = 'rank';
+  sortDir: 'asc' | 'desc' = 'asc';
+  text = '';
+  family = '';
+  feasibleOnly = false;
+  budgets: Budgets = {};
+  method: CombineMethod = 'task';
+  selected: string | null = null;
+  k = 3;
+  importError = '';
+  private pareto: Chart | null = null;
+  private radar: Chart | null = null;
+
+  static styles = css`
+    :host { display: block; }
+    .controls { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: .5rem 0; }
+    .controls label { display: flex; flex-direction: column; font-size: 13px; color: #3d4550; }
+    input, select, button { font: inherit; }
+    input[type=number] { width: 7em; }
+    button { padding: .3rem .7rem; border: 1px solid #556; border-radius: 6px; background: #fff; cursor: pointer; }
+    button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #2962c4; }
+    button.link { border: none; background: none; padding: 0; color: #1d4ed8; text-decoration: underline; text-align: left; }
+    table { border-collapse: collapse; width: 100%; font-size: 14px; }
+    th, td { text-align: left; padding: .2rem .45rem; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
+    th button { border: none; background: none; padding: 0; font-weight: 600; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    tr.infeasible td { color: #7b8490; }
+    tr.selected td { background: #eef4ff; }
+    .tag { font-size: 11px; padding: 0 5px; border-radius: 3px; white-space: nowrap; }
+    .measured { background: #d9f2d9; }
+    .predicted { background: #eee; font-style: italic; }
+    .user { background: #fde7c8; }
+    .breaks { background: #fde2e2; }
+    .front { background: #dbe7ff; }
+    .chart { position: relative; height: 300px; margin: .5rem 0 1rem; }
+    .card { border: 1px solid #ccd; border-radius: 8px; padding: .6rem .9rem; margin: .8rem 0; }
+    .card .chart { height: 280px; max-width: 460px; }
+    .muted { color: #5b6470; }
+    .error { color: #a4161a; font-weight: 600; }
+    .banner { background: #fff7db; border: 1px solid #e9cf75; padding: .4rem .7rem; border-radius: 6px; }
+    progress { width: 100%; }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    input[type=file] { position: absolute; width: 1px; height: 1px; opacity: 0; }
+    label.button { padding: .3rem .7rem; border: 1px solid #556; border-radius: 6px; background: #fff; cursor: pointer; display: inline-block; }
+    label.button:focus-within { outline: 3px solid #2962c4; }
+  `;
+
+  /** Rows under the current settings (or the imported file's rows, as they were). */
+  rows(): ResultRow[] {
+    if (this.imported) return this.imported.rows;
+    return this.candidates ? buildRows(this.candidates, this.method, this.budgets) : [];
+  }
+
+  recommendation(): Recommendation | null {
+    if (this.imported) return this.imported;
+    if (!this.meta || !this.candidates) return null;
+    return {
+      format: RECOMMENDATION_FORMAT,
+      version: RECOMMENDATION_VERSION,
+      createdAt: new Date().toISOString(),
+      ranker: this.meta.ranker,
+      dataset: this.meta.dataset,
+      settings: { method: this.method, budgets: { ...this.budgets } },
+      device: this.meta.device,
+      rows: this.rows(),
+    };
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.pareto?.destroy();
+    this.radar?.destroy();
+    this.pareto = this.radar = null;
+  }
+
+  protected updated(_changed: PropertyValues): void {
+    const rows = this.rows();
+    const c = this.renderRoot.querySelector<HTMLCanvasElement>('#pareto');
+    this.pareto?.destroy();
+    this.pareto = c && rows.some((r) => r.cost) ? paretoChart(c, rows, (id) => (this.selected = id)) : null;
+    const rc = this.renderRoot.querySelector<HTMLCanvasElement>('#ability');
+    this.radar?.destroy();
+    this.radar = null;
+    const ex = this.selected && this.explain && !this.imported ? this.explain(this.selected) : null;
+    if (rc && ex) {
+      const series = [{ label: 'predicted by the ranker', values: ex.predicted }];
+      if (ex.measured.some((v) => v !== null)) series.push({ label: 'measured (linear probe)', values: ex.measured, dashed: true } as never);
+      this.radar = abilityChart(rc, ex.domains, series);
+    }
+  }
+
+  private setBudget(key: keyof Budgets, scale: number) {
+    return (e: Event) => {
+      const v = (e.target as HTMLInputElement).value.trim();
+      const n = Number(v);
+      const b = { ...this.budgets };
+      if (v === '' || !(n > 0)) delete b[key];
+      else b[key] = n * scale;
+      this.budgets = b;
+    };
+  }
+
+  private sortBy(k: SortKey) {
+    if (this.sortKey === k) this.sortDir = this.sortDir === 'asc' ? 'desc' : 'asc';
+    else {
+      this.sortKey = k;
+      this.sortDir = k === 'rankerScore' || k === 'accuracy' ? 'desc' : 'asc';
+    }
+  }
+
+  private emit(name: string, detail: unknown = null) {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  private download(name: string, type: string, text: string) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type }));
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  exportJson() {
+    const r = this.recommendation();
+    if (r) this.download('zooscout-recommendation.json', 'application/json', JSON.stringify(r, null, 1));
+  }
+
+  exportCsv() {
+    const r = this.recommendation();
+    if (r) this.download('zooscout-recommendation.csv', 'text/csv', toCsv(r));
+  }
+
+  /** Shows an exported recommendation (read-only). */
+  async importFile(file: Blob) {
+    try {
+      this.imported = parseRecommendation(await file.text());
+      this.importError = '';
+      this.selected = null;
+    } catch (e) {
+      this.importError = (e as Error).message;
+    }
+  }
+
+  private topIds(k: number, kinds?: string[]): string[] {
+    return this.rows().filter((r) => !kinds || kinds.includes(r.kind)).slice(0, k).map((r) => r.id);
+  }
+
+  private renderCost(r: ResultRow) {
+    if (!r.cost) return html`<span class="muted">—</span>`;
+    return html`${msf(r.cost.latencyMs)} ms <span class="tag ${r.cost.measured ? 'measured' : 'predicted'}">${r.cost.measured ? 'measured here' : 'predicted'}</span>`;
+  }
+
+  private renderRow(r: ResultRow) {
+    const f = r.fine;
+    return html`<tr class="${r.feasible ? '' : 'infeasible'} ${this.selected === r.id ? 'selected' : ''}" data-model=${r.id}>
+      <td class="num">${r.rank}</td>
+      <td><button class="link" @click=${() => (this.selected = r.id)} aria-label="Why ${r.label}">${r.label}</button>
+        ${r.kind === 'user' ? html` <span class="tag user">your model</span>` : nothing}
+        ${r.onPareto ? html` <span class="tag front" title="no other model is both better and faster">Pareto</span>` : nothing}
+        ${r.feasible ? nothing : html` <span class="tag breaks">breaks ${r.violations.map((v) => ({ latencyMs: 'latency', bytes: 'size', memoryBytes: 'memory', imagesPerSec: 'throughput' })[v]).join(', ')}</span>`}</td>
+      <td class="num">${r.rankerScore.toFixed(3)} <span class="muted">(#${r.rankerRank})</span></td>
+      <td class="num">${f ? (f.status === 'done' && f.accuracy !== undefined ? html`${(100 * f.accuracy).toFixed(1)}%` : html`<span class="muted" title=${f.error ?? ''}>${f.status}</span>`) : html`<span class="muted">—</span>`}</td>
+      <td class="num">${this.renderCost(r)}</td>
+      <td class="num">${mb(r.cost?.bytes ?? r.bytes)}</td>
+      <td class="num">${compact(r.params)}</td>
+      <td>${r.family ?? '—'}</td>
+      <td>${r.source ?? '—'}${r.sourceDomain ? html` <span class="muted">(${r.sourceDomain.replace(/_/g, ' ')})</span>` : nothing}</td>
+    </tr>`;
+  }
+
+  private renderCard(rows: ResultRow[]) {
+    const r = rows.find((x) => x.id === this.selected);
+    if (!r) return nothing;
+    const ex = this.explain && !this.imported ? this.explain(r.id) : null;
+    return html`<section class="card" id="card" aria-label="Why ${r.label}">
+      <h3>${r.label} <button @click=${() => (this.selected = null)} aria-label="Close the card">×</button></h3>
+      <p>
+        ${r.kind === 'user' ? 'Your model' : `${r.family} trained by ZooScout`}${r.source ? html`, fine-tuned on <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
+        ${compact(r.params)} parameters, ${r.macs ? `${(r.macs / 1e6).toFixed(1)} M MACs, ` : ''}${mb(r.cost?.bytes ?? r.bytes)}${r.inputSize ? `, input ${r.inputSize}×${r.inputSize}` : ''}.
+        Ranker: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}).
+        ${r.fine?.status === 'done' && r.fine.accuracy !== undefined ? html`Checked on your images: <strong>${(100 * r.fine.accuracy).toFixed(1)}%</strong> linear-probe accuracy${r.fine.logme !== undefined ? `, LogME ${r.fine.logme.toFixed(3)}` : ''}.` : 'Not checked on your images yet.'}
+        ${r.cost ? html`Latency ${msf(r.cost.latencyMs)} ms on ${r.cost.backend.toUpperCase()}, ${r.cost.measured ? 'measured on this device' : 'predicted from its graph and this device’s micro-benchmark'}.` : ''}
+      </p>
+      ${ex
+        ? html`<h4>Your data is nearest to these training tasks</h4>
+          <ul id="near">${ex.near.map((t) => html`<li><strong>${t.id}</strong> (${t.domain.replace(/_/g, ' ')}, similarity ${t.similarity.toFixed(2)}):
+            ${t.measured ? html`this model measured ${(100 * t.measured.accuracy).toFixed(1)}%, #${t.measured.rank} of ${t.measured.of}` : html`<span class="muted">not measured there (not in the trained zoo)</span>`}</li>`)}</ul>
+          <h4>Ability per domain</h4>
+          <p class="muted">Share of the zoo this model beats on the training tasks of each domain (1 = best on all).</p>
+          <div class="chart"><canvas id="ability" role="img" aria-label="Ability of ${r.label} per domain: ${ex.domains.map((d, i) => `${d} ${ex.predicted[i]?.toFixed(2) ?? 'n/a'}`).join(', ')}"></canvas></div>`
+        : html`<p class="muted">Explanations need the ranker's training data; not available for an imported file.</p>`}
+    </section>`;
+  }
+
+  private renderFine() {
+    const f = this.fine;
+    if (this.imported) return nothing;
+    const labelled = this.meta?.dataset.labelled ?? false;
+    return html`<section aria-label="Check the top models on your images" id="fine">
+      <h3>Check the top models on your images</h3>
+      <p class="muted">Runs the top models on your images in this tab (features, LogME and other scores, and a linear probe with successive halving), then moves them to the top in order of measured accuracy.</p>
+      <div class="controls">
+        <label>How many <select id="fine-k" @change=${(e: Event) => (this.k = Number((e.target as HTMLSelectElement).value))}>
+          ${[2, 3, 5, 8].map((k) => html`<option value=${k} ?selected=${k === this.k}>${k}</option>`)}</select></label>
+        <button id="fine-run" ?disabled=${f.running || !labelled} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k) })}>Check the top ${this.k} here</button>
+        <button id="measure-run" ?disabled=${f.running || !!this.busy} @click=${() => this.emit('zs-measure', { ids: this.topIds(this.k) })}>Measure their latency here</button>
+        ${f.running ? html`<button id="fine-cancel" @click=${() => this.emit('zs-fine-cancel')}>Cancel</button>` : nothing}
+      </div>
+      ${labelled ? nothing : html`<p class="muted">The check needs labelled classes (one subfolder per class).</p>`}
+      ${f.running ? html`<progress max=${f.total || 1} value=${f.done} aria-label="Fine stage progress"></progress>` : nothing}
+      <p id="fine-status" aria-live="polite">${f.line}${f.note ? html` ${f.note}` : nothing}${this.busy ? html` ${this.busy}` : nothing}</p>
+    </section>`;
+  }
+
+  private renderUserModels() {
+    if (this.imported) return nothing;
+    return html`<section aria-label="Your own models" id="user-models">
+      <h3>Your own models</h3>
+      <p class="muted">Add an ONNX image model: it is checked (size, input, operators), given a token and a cost, and ranked with the rest. Stored in this browser only.</p>
+      <label class="button">Add a model (.onnx)<input id="user-model-input" type="file" accept=".onnx"
+        @change=${(e: Event) => { const i = e.target as HTMLInputElement; const file = i.files?.[0]; i.value = ''; if (file) this.emit('zs-add-model', { file }); }}></label>
+      ${this.userModels.length
+        ? html`<ul>${this.userModels.map((m) => html`<li data-user-model=${m.id}>${m.label} <button @click=${() => this.emit('zs-remove-model', { id: m.id })} aria-label="Remove ${m.label}">Remove</button></li>`)}</ul>`
+        : nothing}
+    </section>`;
+  }
+
+  render() {
+    const all = this.rows();
+    if (!all.length && !this.imported) {
+      return html`<section aria-label="Import"><label class="button">Import a recommendation (.json)<input id="import-input" type="file" accept=".json,application/json"
+        @change=${(e: Event) => { const i = e.target as HTMLInputElement; const f = i.files?.[0]; i.value = ''; if (f) void this.importFile(f); }}></label>
+        ${this.importError ? html`<p class="error" role="alert">${this.importError}</p>` : nothing}</section>`;
+    }
+    const families = [...new Set(all.map((r) => r.family).filter((f): f is string => !!f))].sort();
+    const rows = sortRows(filterRows(all, { text: this.text, family: this.family, feasibleOnly: this.feasibleOnly }), this.sortKey, this.sortDir);
+    const feasible = all.filter((r) => r.feasible).length;
+    const ro = !!this.imported;
+    const top = all[0];
+    const front = all.filter((r) => r.onPareto);
+    return html`
+      ${this.imported ? html`<p class="banner" id="imported">Imported recommendation from ${this.imported.createdAt} (${this.imported.rows.length} models, ${this.imported.dataset.classes} classes). Read-only.
+        <button @click=${() => (this.imported = null)}>Close</button></p>` : nothing}
+      ${top ? html`<p id="top-pick"><strong>Top pick: ${top.label}</strong>${top.fine?.status === 'done' && top.fine.accuracy !== undefined ? ` — ${(100 * top.fine.accuracy).toFixed(1)}% on your images` : ' — predicted by the ranker'}${top.cost ? `, ${msf(top.cost.latencyMs)} ms here (${top.cost.measured ? 'measured' : 'predicted'})` : ''}.
+        ${this.meta && !ro ? html`<span class="muted">Ranked ${all.length} models in ${this.meta.ranker.ms.toFixed(1)} ms.</span>` : nothing}</p>` : nothing}
+      <div class="controls" role="group" aria-label="Budgets and filters">
+        <label>Max latency (ms)<input id="budget-latency" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxLatencyMs', 1)}></label>
+        <label>Max size (MB)<input id="budget-size" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxBytes', 1e6)}></label>
+        <label>Min images/s<input id="budget-throughput" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('minImagesPerSec', 1)}></label>
+        <label>Order by<select id="method" ?disabled=${ro} @change=${(e: Event) => (this.method = (e.target as HTMLSelectElement).value as CombineMethod)}>
+          <option value="task">task score</option><option value="objective">score × speed and size</option><option value="shadow">vote: score, latency, size</option></select></label>
+        <label>Search<input id="filter-text" type="search" .value=${this.text} @input=${(e: Event) => (this.text = (e.target as HTMLInputElement).value)}></label>
+        <label>Family<select id="filter-family" @change=${(e: Event) => (this.family = (e.target as HTMLSelectElement).value)}>
+          <option value="">all</option>${families.map((f) => html`<option value=${f}>${f}</option>`)}</select></label>
+        <label><span>Within budgets only</span><input id="filter-feasible" type="checkbox" .checked=${this.feasibleOnly} @change=${(e: Event) => (this.feasibleOnly = (e.target as HTMLInputElement).checked)}></label>
+      </div>
+      <p class="muted" id="summary" aria-live="polite">${feasible} of ${all.length} models within your budgets · showing ${rows.length}.</p>
+      <div style="overflow-x:auto"><table id="results-table">
+        <caption class="sr">Models ranked for your data</caption>
+        <thead><tr>${COLUMNS.map((c) => html`<th scope="col" aria-sort=${this.sortKey === c.key ? (this.sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+          <button title=${c.title} data-sort=${c.key} @click=${() => this.sortBy(c.key)}>${c.label}${this.sortKey === c.key ? (this.sortDir === 'asc' ? ' ▲' : ' ▼') : ''}</button></th>`)}</tr></thead>
+        <tbody>${rows.map((r) => this.renderRow(r))}</tbody>
+      </table></div>
+      ${this.renderCard(all)}
+      ${all.some((r) => r.cost)
+        ? html`<h3>Score against latency</h3><div class="chart"><canvas id="pareto" role="img"
+            aria-label="Ranker score against latency on this device. Pareto front: ${front.map((r) => r.label).join(', ')}"></canvas></div>`
+        : html`<p class="muted" id="no-costs">Measure this device to see latency and the Pareto chart.</p>`}
+      ${this.renderFine()}
+      ${this.renderUserModels()}
+      <section aria-label="Export" id="export">
+        <button id="export-json" @click=${this.exportJson}>Export JSON</button>
+        <button id="export-csv" @click=${this.exportCsv}>Export CSV</button>
+        <label class="button">Import (.json)<input id="import-input" type="file" accept=".json,application/json"
+          @change=${(e: Event) => { const i = e.target as HTMLInputElement; const f = i.files?.[0]; i.value = ''; if (f) void this.importFile(f); }}></label>
+        <span class="muted">Exports hold the ranking and this device’s profile: no images, file names or class names.</span>
+        ${this.importError ? html`<p class="error" role="alert">${this.importError}</p>` : nothing}
+      </section>`;
+  }
+}
+
+customElements.define('zs-results', ZsResults);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'zs-results': ZsResults;
+  }
+}

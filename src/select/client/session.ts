@@ -1,0 +1,126 @@
+// The results stage in the page: the ranker over the zoo (and the user's own models) for a set of
+// dataset tokens, the explanations of a model card, and the candidate list the results table shows.
+import { loadPageRanker, rankModels, type PageRanker } from '../../rank/client/ranker.ts';
+import type { PreparedModel, DatasetInput } from '../../rank/shared/features.ts';
+import { b64ToF32 } from '../../rank/shared/artifact.ts';
+import type { DatasetTokens } from '../../tokens/shared/format.ts';
+import type { ZooCatalogue, ZooModelEntry } from '../../zoo/shared/catalogue.ts';
+import type { ModelCost } from '../../hardware/shared/types.ts';
+import { EXPLAIN_FORMAT, EXPLAIN_VERSION, domainAbility, measuredRank, nearestTasks, type ExplainFile, type NearTask } from '../shared/explain.ts';
+import type { CandidateInput, FineCheck } from '../shared/recommendation.ts';
+
+export interface ResultsContext {
+  ranker: PageRanker;
+  catalogue: ZooCatalogue;
+  explain: ExplainFile;
+  tasks: { id: string; dataset: string; domain: string; n: number; centres: Float32Array; input: DatasetInput; accuracy: Record<string, number> }[];
+}
+
+const url = (path: string) => new URL(path, document.baseURI).href;
+
+async function json<T>(path: string): Promise<T> {
+  const r = await fetch(url(path));
+  if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+  return (await r.json()) as T;
+}
+
+export async function loadResultsContext(): Promise<ResultsContext> {
+  const [ranker, catalogue, explain] = await Promise.all([
+    // CPU backend: the ranker is small, and WebGL compiles shaders for every new class count (the
+    // first ranking of a dataset took 1.5 s on WebGL here, against tens of ms on the CPU backend)
+    loadPageRanker({ base: url('models/ranker/'), backends: ['cpu'] }),
+    json<ZooCatalogue>('models/zoo/catalogue.json'),
+    json<ExplainFile>('models/ranker/explain.json'),
+  ]);
+  if (explain.format !== EXPLAIN_FORMAT || explain.version !== EXPLAIN_VERSION) throw new Error('models/ranker/explain.json: unknown format');
+  if (explain.ranker !== ranker.scorer.art.id) throw new Error('models/ranker/explain.json belongs to another ranker (run npm run rank:explain)');
+  const tasks = explain.tasks.map((t) => {
+    const centres = b64ToF32(t.input.centres);
+    return { id: t.id, dataset: t.dataset, domain: t.domain, n: t.input.n, centres, accuracy: t.accuracy,
+      input: { n: t.input.n, rows: b64ToF32(t.input.rows), centres, stats: t.input.stats } };
+  });
+  // one pass before the user's: weights upload and kernels compile here, so ranking their data is fast
+  if (tasks.length) ranker.scorer.score(tasks[0].input, ranker.zoo, 'cross');
+  return { ranker, catalogue, explain, tasks };
+}
+
+/** A model the user added (open zoo), already tokenised. */
+export interface ExtraModel {
+  prepared: PreparedModel;
+  label: string;
+  params: number | null;
+  macs: number | null;
+  bytes: number;
+  inputSize: number | null;
+}
+
+export interface Ranking {
+  input: DatasetInput;
+  models: PreparedModel[];
+  scores: Float32Array;
+  ms: number;
+}
+
+export function rankAll(ctx: ResultsContext, tokens: DatasetTokens, extra: ExtraModel[] = []): Ranking {
+  const models = [...ctx.ranker.zoo, ...extra.map((e) => e.prepared)];
+  const { scores, ms } = rankModels(ctx.ranker, tokens, 'cross', models);
+  return { input: ctx.ranker.scorer.datasetInput(tokens), models, scores, ms };
+}
+
+export function candidates(ctx: ResultsContext, r: Ranking, costs: Map<string, ModelCost>, extra: ExtraModel[], fine: Map<string, FineCheck>): CandidateInput[] {
+  const zoo = new Map(ctx.catalogue.models.map((m) => [m.id, m]));
+  const ex = new Map(extra.map((e) => [e.prepared.id, e]));
+  return r.models.map((m, i) => {
+    const z: ZooModelEntry | undefined = zoo.get(m.id);
+    const e = ex.get(m.id);
+    return {
+      id: m.id,
+      label: z ? m.id : e?.label ?? m.id,
+      kind: z ? 'zoo' : 'user',
+      family: z?.family ?? null,
+      params: z?.params ?? e?.params ?? null,
+      macs: z?.macs ?? e?.macs ?? null,
+      bytes: z?.bytes ?? e?.bytes ?? null,
+      inputSize: z ? z.preprocess.crop : e?.inputSize ?? null,
+      source: z?.source ?? null,
+      sourceDomain: z?.sourceDomain ?? null,
+      rankerScore: r.scores[i],
+      cost: costs.get(m.id) ?? null,
+      fine: fine.get(m.id),
+    };
+  });
+}
+
+export interface Explanation {
+  near: (NearTask & { measured: { accuracy: number; rank: number; of: number } | null })[];
+  domains: string[];
+  predicted: (number | null)[];
+  measured: (number | null)[];
+}
+
+const predictedCache = new WeakMap<Ranking, Float32Array[]>();
+
+/**
+ * Why a model: the training tasks nearest to the user's data, with what this model measured on
+ * them, and its ability per domain, predicted by the ranker over every training task (for all
+ * candidates at once, cached per ranking) beside the measured ground truth where it exists.
+ */
+export function explainModel(ctx: ResultsContext, r: Ranking, id: string): Explanation {
+  const near = nearestTasks(r.input, ctx.explain.p, ctx.tasks, 3).map((t) => {
+    const task = ctx.tasks.find((x) => x.id === t.id)!;
+    const mr = measuredRank(task.accuracy, id);
+    return { ...t, measured: mr ? { accuracy: task.accuracy[id], ...mr } : null };
+  });
+  let pred = predictedCache.get(r);
+  if (!pred) {
+    pred = ctx.ranker.scorer.scoreMany(ctx.tasks.map((t) => t.input), r.models, 'cross');
+    predictedCache.set(r, pred);
+  }
+  const idx = r.models.findIndex((m) => m.id === id);
+  const p = domainAbility(ctx.tasks.map((t, k) => ({ domain: t.domain, scores: pred![k] })), idx);
+  const measuredIds = Object.keys(ctx.tasks[0]?.accuracy ?? {});
+  const mIdx = measuredIds.indexOf(id);
+  const m = mIdx < 0 ? {} : domainAbility(ctx.tasks.map((t) => ({ domain: t.domain, scores: measuredIds.map((k) => t.accuracy[k] ?? 0) })), mIdx);
+  const domains = ctx.explain.domains;
+  return { near, domains, predicted: domains.map((d) => p[d] ?? null), measured: domains.map((d) => (d in m ? m[d as keyof typeof m] : null)) };
+}
