@@ -267,4 +267,57 @@ export class RidgeRanker implements PublicRanker {
     if (!this.w) throw new Error('ranker not fitted');
     return Float64Array.from(models, (m) => this.predict(m, target, ctx, table));
   }
+
+  /**
+   * The fitted ranker as plain JSON (numbers round-trip exactly through JSON). Scoring also needs the
+   * context's model metadata and source tokens; the normalisation constants, taken from the context at
+   * fit time, travel with the weights, so a target token added later does not change them.
+   */
+  serialise(): SerialisedRidge {
+    if (!this.w || !this.norm) throw new Error('ranker not fitted');
+    return {
+      format: SERIALISED_RIDGE_FORMAT, version: SERIALISED_RIDGE_VERSION,
+      name: this.name, blocks: { ...this.blocks }, useTokens: this.useTokens, lambda: this.lambda,
+      models: [...this.modelIx.keys()], families: [...this.famIx.keys()], tableModels: [...this.tableIx.keys()],
+      norm: { ...this.norm, phiMu: [...this.norm.phiMu], phiSd: [...this.norm.phiSd], sMu: [...this.norm.sMu], sSd: [...this.norm.sSd] },
+      w: [...this.w],
+    };
+  }
+
+  static deserialise(s: SerialisedRidge): RidgeRanker {
+    if (s?.format !== SERIALISED_RIDGE_FORMAT) throw new Error('not a serialised ridge ranker');
+    if (s.version !== SERIALISED_RIDGE_VERSION) throw new Error(`serialised ridge ranker version ${s.version}; this code reads ${SERIALISED_RIDGE_VERSION}`);
+    const r = new RidgeRanker({ lambdas: [s.lambda], useTokens: s.useTokens, name: s.name, blocks: s.blocks });
+    r.lambda = s.lambda;
+    r.modelIx = new Map(s.models.map((m, i) => [m, i]));
+    r.famIx = new Map(s.families.map((f, i) => [f, i]));
+    r.tableIx = new Map(s.tableModels.map((k, i) => [k, i]));
+    r.dim = r.modelIx.size + r.tableIx.size + r.famIx.size * 4 + 12 + 3;
+    if (s.w.length !== r.dim) throw new Error(`serialised ridge ranker: ${s.w.length} weights, its blocks need ${r.dim}`);
+    r.norm = { ...s.norm };
+    r.w = Float64Array.from(s.w);
+    return r;
+  }
+}
+
+export const SERIALISED_RIDGE_FORMAT = 'zooscout.ridge-ranker';
+export const SERIALISED_RIDGE_VERSION = 1;
+
+/** A fitted RidgeRanker (`RidgeRanker.serialise`), format `zooscout.ridge-ranker` v1. */
+export interface SerialisedRidge {
+  format: typeof SERIALISED_RIDGE_FORMAT;
+  version: typeof SERIALISED_RIDGE_VERSION;
+  name: string;
+  blocks: RidgeBlocks;
+  useTokens: boolean;
+  lambda: number;
+  /** models with a learned vector, in weight order */
+  models: string[];
+  /** families (familyOf, lower-case) of the fit context, in weight order */
+  families: string[];
+  /** `table|model` keys of the per-recipe vectors, in weight order */
+  tableModels: string[];
+  /** label-free normalisation constants of the fit context (tokens and metadata) */
+  norm: { phiMu: number[]; phiSd: number[]; pMu: number; pSd: number; aMu: number; aSd: number; sMu: number[]; sSd: number[] };
+  w: number[];
 }

@@ -1,0 +1,519 @@
+// <zs-public-models>: the public catalogue in the page, beside the zoo trained here. Every catalogue
+// model (944: all but OpenCLIP's zero-shot models) is scored for the user's dataset tokens by the ridge
+// ranker trained on published evidence (models/public/public-ranker.json, `npm run public:page`), on the
+// main thread. Each row says what backs it — evidence *published* / *inferred* / *measured here* — and
+// where its cost comes from — *predicted from parameters and operators* / *measured here* — or
+// *no pinned weights*. "Check these here" shows the download size first and asks (in the page), then
+// per model: the pinned file (IndexedDB cache, else downloaded from its pinned address, sha256
+// verified), the fine stage on the user's images, the latency measurement on this device. A file the
+// user already has is matched by sha256 and used the same way, with no network at all.
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { acceptDropped, cachedPinned, getPinned, PinnedFileError } from './pinned.ts';
+import {
+  costDescription, parsePublicPage, pinnedFileOf, PublicPageRanker, PUBLIC_PAGE_PATH, runInfoOf, unpackSources,
+  type PageModel, type PublicPageArtifact,
+} from '../shared/public-page.ts';
+import { sha256Hex } from '../../encode/shared/model-file.ts';
+import type { DatasetTokens } from '../../tokens/shared/format.ts';
+import { predictCost } from '../../hardware/shared/cost-model.ts';
+import type { MeasuredCost, MeasureOptions, MeasureProgress, MicroBench, PredictedCost } from '../../hardware/shared/types.ts';
+import { startHardware, type HardwareHandle } from '../../hardware/client/hardware-client.ts';
+import { costsForDevice } from '../../hardware/client/cache.ts';
+import { startFine, type FineHandle } from '../../fine/client/fine-client.ts';
+import type { FineModel, FineModelResult, FineProgress } from '../../fine/shared/types.ts';
+import type { ScoreName } from '../../transfer/shared/scores.ts';
+
+export interface PublicImage { path: string; file: Blob; label: number }
+
+/** What happened to one model in "check these here". */
+export interface PublicCheck {
+  id: string;
+  status: 'queued' | 'file' | 'fine' | 'latency' | 'done' | 'failed' | 'cancelled';
+  /** where the verified bytes came from */
+  from?: 'cache' | 'download' | 'drop';
+  /** stored in this browser's IndexedDB (false: quota; the bytes were used for this session only) */
+  stored?: boolean;
+  /** download / sha256 / graph problem: nothing else ran on this model */
+  error?: string;
+  fine?: FineModelResult;
+  fineError?: string;
+  measured?: MeasuredCost;
+  latencyError?: string;
+}
+
+export interface PublicRankedDetail { scored: number; ms: number; top: { id: string; score: number; evidence: string }[] }
+export interface PublicCheckedDetail { checks: PublicCheck[]; cancelled: boolean }
+
+const MB = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`;
+const msf = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+const TOP = 25;
+
+export class ZsPublicModels extends LitElement {
+  static properties = {
+    tokens: { attribute: false },
+    images: { attribute: false },
+    classNames: { attribute: false },
+    micro: { attribute: false },
+    deviceKey: { attribute: false },
+    measureOptions: { attribute: false },
+    fineScores: { attribute: false },
+    artifactUrl: { attribute: false },
+    query: { state: true },
+    showAll: { state: true },
+    loadState: { state: true },
+    scores: { state: true },
+    selected: { state: true },
+    consent: { state: true },
+    running: { state: true },
+    progress: { state: true },
+    checks: { state: true },
+    measured: { state: true },
+    messages: { state: true },
+  };
+
+  /** the user's dataset tokens (made by the page's encoder) */
+  tokens: DatasetTokens | null = null;
+  /** the user's labelled images, for the fine stage (label = index into classNames) */
+  images: PublicImage[] = [];
+  classNames: string[] = [];
+  /** this device's micro-benchmark (null: costs say "measure this device first") */
+  micro: MicroBench | null = null;
+  deviceKey = '';
+  /** options of the latency measurement (tests shorten it) */
+  measureOptions: Partial<MeasureOptions> = {};
+  /**
+   * transferability scores the fine stage computes beside the probe (shown in the row). The cheap ones by
+   * default: H-Score, N-LEEP and GBC on 1,000-class heads and 1,280-d features take a minute per model here.
+   */
+  fineScores: ScoreName[] = ['LogME', 'LEEP'];
+  /** where the page artifact is (default models/public/public-ranker.json under the page's base URL) */
+  artifactUrl = '';
+  /** fetch used for a pinned download (tests map the pinned URL to a local file) */
+  fetchPinned: (url: string, init: { signal: AbortSignal }) => Promise<Response> = (url, init) => fetch(url, init);
+
+  query = '';
+  showAll = false;
+  loadState: { kind: 'loading' | 'ready' | 'error'; text: string } = { kind: 'loading', text: 'loading the public catalogue…' };
+  scores: { values: Float64Array; order: number[]; ms: number; forTokens: DatasetTokens } | null = null;
+  selected = new Set<string>();
+  consent: { ids: string[]; download: PageModel[]; bytes: number } | null = null;
+  running = false;
+  progress = '';
+  checks = new Map<string, PublicCheck>();
+  /** measured latencies of catalogue files on this device (this run, or earlier ones from the hardware cache) */
+  measured = new Map<string, MeasuredCost>();
+  messages: { kind: 'error' | 'info'; text: string }[] = [];
+
+  private page: PublicPageRanker | null = null;
+  private byId = new Map<string, PageModel>();
+  private fine: FineHandle | null = null;
+  private hw: HardwareHandle | null = null;
+  private abort: AbortController | null = null;
+  private cancelled = false;
+
+  static styles = css`
+    :host { display: block; font: 14px/1.4 system-ui, sans-serif; }
+    table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
+    th, td { text-align: left; padding: 3px 8px 3px 0; vertical-align: top; border-bottom: 1px solid #eee; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    .id { color: #666; font-size: 12px; }
+    .tag { font-size: 11px; padding: 0 5px; border-radius: 3px; white-space: nowrap; }
+    .published { background: #dbe8ff; }
+    .inferred { background: #eee; font-style: italic; }
+    .measured { background: #d9f2d9; }
+    .predicted { background: #eee; font-style: italic; }
+    .nofile { background: #fbe3e3; }
+    .error { color: #a10000; }
+    .info { color: #333; }
+    .muted { color: #666; }
+    .bar { display: flex; gap: 0.6em; flex-wrap: wrap; align-items: center; margin: 0.4em 0; }
+    .consent { border: 1px solid #c90; background: #fff8e6; padding: 0.5em 0.8em; margin: 0.5em 0; }
+    .drop { border: 1px dashed #999; padding: 0.3em 0.6em; }
+  `;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.page) void this.load();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.fine?.terminate();
+    this.hw?.terminate();
+    this.fine = this.hw = null;
+  }
+
+  /** Loads the page artifact (ranker + source tokens), verifying the token file's sha256. */
+  private async load(): Promise<void> {
+    try {
+      const url = new URL(this.artifactUrl || PUBLIC_PAGE_PATH, document.baseURI);
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`${url.pathname}: HTTP ${r.status}`);
+      const artifact: PublicPageArtifact = parsePublicPage(await r.json());
+      const tu = new URL(artifact.tokens.file, url);
+      const tr = await fetch(tu);
+      if (!tr.ok) throw new Error(`${tu.pathname}: HTTP ${tr.status}`);
+      const gz = new Uint8Array(await tr.arrayBuffer());
+      if ((await sha256Hex(gz)) !== artifact.tokens.sha256) throw new Error(`${artifact.tokens.file} is not the file public-ranker.json names (sha256 differs)`);
+      const raw = new Uint8Array(await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+      this.page = new PublicPageRanker(artifact, unpackSources(artifact, raw));
+      this.byId = new Map(artifact.models.map((m) => [m.id, m]));
+      this.loadState = { kind: 'ready', text: `${artifact.models.length} public models` };
+      void this.loadMeasured();
+    } catch (e) {
+      this.loadState = { kind: 'error', text: `The public catalogue could not be loaded: ${(e as Error).message}` };
+    }
+  }
+
+  /** Measured costs of catalogue files already in the hardware cache for this device and backend. */
+  private async loadMeasured(): Promise<void> {
+    if (!this.deviceKey || !this.micro || !this.page) return;
+    const out = new Map(this.measured);
+    for (const c of await costsForDevice(this.deviceKey)) {
+      const m = this.byId.get(c.modelId);
+      if (m?.file && c.modelSha256 === m.file.sha256 && c.backend === this.micro.backend) out.set(m.id, c);
+    }
+    this.measured = out;
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('tokens') || changed.has('loadState')) && this.page) {
+      if (this.tokens && this.scores?.forTokens !== this.tokens) this.rank(this.tokens);
+      if (!this.tokens) this.scores = null;
+    }
+  }
+
+  protected updated(changed: PropertyValues<this>): void {
+    if (changed.has('deviceKey') || changed.has('micro')) void this.loadMeasured();
+  }
+
+  private rank(tokens: DatasetTokens): void {
+    try {
+      const t0 = performance.now();
+      const values = this.page!.score(tokens);
+      const order = [...values.keys()].sort((a, b) => values[b] - values[a]);
+      const ms = performance.now() - t0;
+      this.scores = { values, order, ms, forTokens: tokens };
+      const models = this.page!.artifact.models;
+      const detail: PublicRankedDetail = { scored: values.length, ms, top: order.slice(0, TOP).map((i) => ({ id: models[i].id, score: values[i], evidence: models[i].evidence })) };
+      this.dispatchEvent(new CustomEvent('zs-public-ranked', { detail, bubbles: true, composed: true }));
+    } catch (e) {
+      this.scores = null;
+      this.say('error', `The public models cannot be ranked for these tokens: ${(e as Error).message}`);
+    }
+  }
+
+  private say(kind: 'error' | 'info', text: string): void {
+    this.messages = [...this.messages, { kind, text }];
+  }
+
+  private setCheck(c: PublicCheck): void {
+    const next = new Map(this.checks);
+    next.set(c.id, { ...c });
+    this.checks = next;
+  }
+
+  // ------------------------------------------------------------ check these here
+
+  /** First step: the total download size, asked in the page (nothing is fetched before "Download"). */
+  async checkSelected(): Promise<void> {
+    if (this.running) return;
+    const ids = [...this.selected].filter((id) => this.byId.get(id)?.file);
+    if (!ids.length) { this.say('info', 'Pick models with pinned weights first (the boxes in the list).'); return; }
+    const download: PageModel[] = [];
+    for (const id of ids) {
+      const m = this.byId.get(id)!;
+      let here = false;
+      try { here = !!(await cachedPinned(m.file!.sha256)); } catch { /* no IndexedDB: download */ }
+      if (!here) download.push(m);
+    }
+    if (download.length) { this.consent = { ids, download, bytes: download.reduce((s, m) => s + m.file!.bytes, 0) }; return; }
+    await this.run(ids, new Map(), new Set());
+  }
+
+  private declineConsent(): void {
+    this.say('info', `Nothing was downloaded (${this.consent?.download.length ?? 0} file(s) declined).`);
+    this.consent = null;
+  }
+
+  private async acceptConsent(): Promise<void> {
+    const c = this.consent;
+    this.consent = null;
+    if (c) await this.run(c.ids, new Map(), new Set(c.download.map((m) => m.file!.sha256)));
+  }
+
+  /** "Use a file you already have": each file is matched by size + sha256 against the pinned files. */
+  async useFiles(files: File[]): Promise<void> {
+    if (!this.page) return;
+    const candidates = this.page.artifact.models.flatMap((m) => (m.file ? [pinnedFileOf(m)!] : []));
+    const dropped = new Map<string, ArrayBuffer>();
+    for (const f of files) {
+      try {
+        const { file, result } = await acceptDropped(candidates, f);
+        const m = this.page.artifact.models.find((x) => x.file?.sha256 === file.sha256)!;
+        dropped.set(m.id, result.data);
+        this.selected = new Set([...this.selected, m.id]);
+        this.say('info', `${f.name} is ${m.name} (${m.id}): sha256 ${file.sha256.slice(0, 12)}… matches the pinned file; ${result.cached ? 'kept in this browser (IndexedDB)' : 'not stored (storage full), used for this session'}.`);
+      } catch (e) {
+        const why = e instanceof PinnedFileError ? e.message : (e as Error).message;
+        this.say('error', `${f.name} refused: ${why}. Only the catalogue's pinned files are accepted.`);
+      }
+    }
+    if (dropped.size && !this.running) await this.run([...dropped.keys()], dropped, new Set());
+  }
+
+  cancel(): void {
+    if (!this.running) return;
+    this.cancelled = true;
+    this.abort?.abort();
+    void this.fine?.cancel();
+    void this.hw?.cancel();
+    this.progress = 'cancelling…';
+  }
+
+  /** consented: sha256 of the files the person agreed to download (a file not among them is never fetched) */
+  private async run(ids: string[], dropped: Map<string, ArrayBuffer>, consented: Set<string>): Promise<void> {
+    this.running = true;
+    this.cancelled = false;
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const checks = ids.map((id): PublicCheck => ({ id, status: 'queued' }));
+    for (const c of checks) this.setCheck(c);
+    const got: { m: PageModel; c: PublicCheck; bytes: ArrayBuffer; info: ReturnType<typeof runInfoOf> }[] = [];
+    try {
+      // 1. the files: dropped, cached, or downloaded (consent was given for the total)
+      for (const [k, c] of checks.entries()) {
+        const m = this.byId.get(c.id)!;
+        if (this.cancelled) { c.status = 'cancelled'; this.setCheck(c); continue; }
+        c.status = 'file';
+        this.setCheck(c);
+        try {
+          let bytes = dropped.get(m.id);
+          if (bytes) c.from = 'drop';
+          else {
+            this.progress = `${k + 1}/${checks.length} ${m.name}: pinned file…`;
+            const r = await getPinned(pinnedFileOf(m)!, {
+              consent: () => consented.has(m.file!.sha256),
+              fetch: async (u) => {
+                try { return await this.fetchPinned(u, { signal }); } catch (e) {
+                  throw new PinnedFileError(`${u} could not be fetched (${(e as Error).message})`, 'network');
+                }
+              },
+              onProgress: (done, total) => { this.progress = `${k + 1}/${checks.length} ${m.name}: downloading ${MB(done)} of ${MB(total)}`; },
+            });
+            bytes = r.data;
+            c.from = r.from;
+            c.stored = r.cached;
+          }
+          const info = runInfoOf(new Uint8Array(bytes), m.inputSize);
+          got.push({ m, c, bytes, info });
+        } catch (e) {
+          c.status = this.cancelled ? 'cancelled' : 'failed';
+          c.error = this.fileError(m, e);
+          if (!this.cancelled) this.say('error', `${m.name}: ${c.error}`);
+        }
+        this.setCheck(c);
+      }
+
+      // 2. the fine stage on the user's images, all fetched models in one run (successive halving)
+      const labels = new Set(this.images.map((i) => i.label));
+      if (got.length && !this.cancelled) {
+        if (labels.size < 2) {
+          this.say('info', 'The fine stage needs labelled images of at least two classes: only the latency was measured.');
+        } else {
+          for (const g of got) { g.c.status = 'fine'; this.setCheck(g.c); }
+          try {
+            this.fine ??= await startFine();
+            if (this.cancelled) throw new Error('cancelled');
+            const models: FineModel[] = got.map(({ m, bytes, info }) => ({
+              id: m.id, label: m.name, source: { bytes: bytes.slice(0) }, sha256: m.file!.sha256,
+              inputName: info.inputName, featuresOutput: null, logitsOutput: info.logitsOutput, preprocess: info.preprocess,
+            }));
+            const res = await this.fine.run({ models, images: this.images, classNames: this.classNames, seed: 7, scores: this.fineScores }, (p: FineProgress) => {
+              this.progress = `fine stage: ${p.stage}${p.model ? ` (model ${p.model} of ${p.models})` : ''} ${p.done}/${p.total}`;
+            });
+            for (const r of res.models) {
+              const g = got.find((x) => x.m.id === r.id)!;
+              g.c.fine = r;
+              if (r.status === 'failed') {
+                g.c.fineError = r.error ?? 'failed';
+                this.say('error', `${g.m.name} failed in the fine stage: ${g.c.fineError} (the other models carry on).`);
+              }
+              this.setCheck(g.c);
+            }
+            for (const n of res.notes) this.say('info', n);
+          } catch (e) {
+            if (!this.cancelled) {
+              for (const g of got) { g.c.fineError = (e as Error).message; this.setCheck(g.c); }
+              this.say('error', `The fine stage failed: ${(e as Error).message}`);
+            }
+          }
+        }
+      }
+
+      // 3. the latency on this device
+      if (got.length && !this.cancelled) {
+        if (!this.micro || !this.deviceKey) {
+          this.say('info', 'Latency not measured: measure this device first.');
+        } else {
+          for (const [k, g] of got.entries()) {
+            if (this.cancelled) break;
+            g.c.status = 'latency';
+            this.setCheck(g.c);
+            const url = URL.createObjectURL(new Blob([g.bytes]));
+            try {
+              this.hw ??= await startHardware({ backend: this.micro.backend, deviceKey: this.deviceKey });
+              this.hw.deviceKey = this.deviceKey;
+              const { cost } = await this.hw.measure({
+                id: g.m.id, family: costDescription(g.m)?.family, macs: g.info.macs, params: g.m.params ?? 0, bytes: g.m.file!.bytes,
+                structure: g.info.structure, sha256: g.m.file!.sha256, url, inputName: g.info.inputName, inputDims: g.info.inputDims,
+              }, {
+                options: this.measureOptions,
+                onProgress: (p: MeasureProgress) => { this.progress = `${k + 1}/${got.length} ${g.m.name}: latency ${p.phase} ${p.done}/${p.total}`; },
+              });
+              g.c.measured = cost;
+              this.measured = new Map(this.measured).set(g.m.id, cost);
+            } catch (e) {
+              g.c.latencyError = (e as Error).message;
+              if (!this.cancelled) this.say('error', `${g.m.name}: latency not measured: ${g.c.latencyError}`);
+            } finally {
+              URL.revokeObjectURL(url);
+            }
+            this.setCheck(g.c);
+          }
+        }
+      }
+      for (const g of got) {
+        g.c.status = this.cancelled && !g.c.measured ? 'cancelled' : g.c.fineError && g.c.latencyError ? 'failed' : 'done';
+        this.setCheck(g.c);
+      }
+    } finally {
+      this.running = false;
+      this.progress = this.cancelled ? 'cancelled' : '';
+      this.abort = null;
+      const detail: PublicCheckedDetail = { checks: ids.map((id) => this.checks.get(id)!), cancelled: this.cancelled };
+      this.dispatchEvent(new CustomEvent('zs-public-checked', { detail, bubbles: true, composed: true }));
+    }
+  }
+
+  private fileError(m: PageModel, e: unknown): string {
+    if (e instanceof PinnedFileError) {
+      if (e.reason === 'sha256' || e.reason === 'size') return `the downloaded file is not the pinned one (${e.message}); it was not kept or run`;
+      if (e.reason === 'network') return `download failed: ${e.message}. You can fetch ${m.file!.url} yourself and give it through "Use a file you already have"`;
+      return e.message;
+    }
+    if ((e as Error).name === 'AbortError') return 'cancelled';
+    return `this file cannot be run here: ${(e as Error).message}`;
+  }
+
+  // ------------------------------------------------------------ labels
+
+  private evidence(m: PageModel) {
+    const c = this.checks.get(m.id);
+    if (c?.fine?.status === 'done') {
+      return html`<span class="tag measured" data-kind="measured" title="probe accuracy on your images, computed in this tab (the catalogue's evidence: ${m.evidence})">measured here</span>`;
+    }
+    return m.evidence === 'published'
+      ? html`<span class="tag published" data-kind="published" title="published transfer results (${m.tables.join(', ')}) on other datasets">published</span>`
+      : html`<span class="tag inferred" data-kind="inferred" title="no published transfer result: scored from metadata only">inferred</span>`;
+  }
+
+  private cost(m: PageModel) {
+    const meas = this.measured.get(m.id);
+    if (meas) return html`<span class="tag measured" data-kind="measured" title="measured on this device (${meas.backend}, ${meas.threads} thread(s))">measured here: ${msf(meas.warm.p50)}</span>`;
+    if (!this.micro || !this.deviceKey) return html`<span class="muted" data-kind="none">measure this device first</span>`;
+    const d = costDescription(m);
+    if (!d) return html`<span class="muted" data-kind="none">no GMACs in the catalogue: not predicted</span>`;
+    const p: PredictedCost = predictCost(d, this.micro);
+    return html`<span class="tag predicted" data-kind="predicted" title="predicted from parameters and operators: ${m.gmacs} GMACs, ${m.ops ?? '?'} operators, this device's micro-benchmark">predicted: ${msf(p.warmP50Ms)}</span>`;
+  }
+
+  private checkCell(m: PageModel) {
+    const c = this.checks.get(m.id);
+    if (!c) return nothing;
+    const parts: unknown[] = [];
+    if (c.error) parts.push(html`<span class="error">${c.error}</span>`);
+    if (c.fine?.status === 'done' && c.fine.probe) {
+      parts.push(html`<span class="probe">probe accuracy ${pct(c.fine.probe.accuracy)}${c.fine.probe.full ? '' : ' (cheap round)'} on ${c.fine.probe.nTest} held-out images</span>`);
+    }
+    const sc = Object.entries(c.fine?.scores ?? {});
+    if (sc.length) parts.push(html`<span class="muted">${sc.map(([k, v]) => `${k} ${(v as number).toFixed(3)}`).join(' · ')}</span>`);
+    if (c.fineError) parts.push(html`<span class="error">fine stage: ${c.fineError}</span>`);
+    if (c.latencyError) parts.push(html`<span class="error">latency: ${c.latencyError}</span>`);
+    if (!parts.length) parts.push(html`<span class="muted">${c.status}</span>`);
+    const src = c.from === 'drop' ? 'your file' : c.from === 'cache' ? 'cached copy' : c.from === 'download' ? 'downloaded' : '';
+    return html`${parts.map((p, i) => html`${i ? html`<br />` : nothing}${p}`)}${src ? html`<br /><span class="muted">${src}</span>` : nothing}`;
+  }
+
+  private row(i: number, rank: number) {
+    const m = this.page!.artifact.models[i];
+    const f = m.file;
+    return html`<tr data-id=${m.id}>
+      <td><input type="checkbox" aria-label=${`check ${m.name} here`} .checked=${this.selected.has(m.id)} ?disabled=${!f || this.running}
+        @change=${(e: Event) => { const s = new Set(this.selected); if ((e.target as HTMLInputElement).checked) s.add(m.id); else s.delete(m.id); this.selected = s; }} /></td>
+      <td class="num">${rank}</td>
+      <td>${m.name}<br /><span class="id">${m.id}${m.trainedOn ? ` · trained on ${m.trainedOn}` : ''}</span></td>
+      <td class="evidence">${this.evidence(m)}</td>
+      <td class="num">${m.params ? `${(m.params / 1e6).toFixed(1)} M` : '—'}</td>
+      <td class="num">${m.gmacs != null ? m.gmacs.toFixed(2) : '—'}</td>
+      <td class="num">${m.imagenetTop1 != null ? m.imagenetTop1.toFixed(1) : '—'}</td>
+      <td class="cost">${this.cost(m)}</td>
+      <td class="file">${f ? html`<span class="num">${MB(f.bytes)}</span>` : html`<span class="tag nofile" data-kind="nofile">no pinned weights</span>`}</td>
+      <td class="check">${this.checkCell(m)}</td>
+    </tr>`;
+  }
+
+  private visible(): { i: number; rank: number }[] {
+    if (!this.scores) return [];
+    const models = this.page!.artifact.models;
+    const q = this.query.trim().toLowerCase();
+    const all = this.scores.order.map((i, r) => ({ i, rank: r + 1 }));
+    const hit = q ? all.filter(({ i }) => `${models[i].id} ${models[i].name} ${models[i].family ?? ''}`.toLowerCase().includes(q)) : all;
+    return this.showAll ? hit : hit.slice(0, TOP);
+  }
+
+  render() {
+    if (this.loadState.kind !== 'ready') return html`<p class=${this.loadState.kind === 'error' ? 'error' : 'muted'} id="status">${this.loadState.text}</p>`;
+    const models = this.page!.artifact.models;
+    const rows = this.visible();
+    const total = this.scores ? (this.query ? this.scores.order.filter((i) => `${models[i].id} ${models[i].name} ${models[i].family ?? ''}`.toLowerCase().includes(this.query.trim().toLowerCase())).length : models.length) : 0;
+    const sel = [...this.selected].map((id) => this.byId.get(id)!).filter((m) => m?.file);
+    return html`
+      <p id="status" class="muted">${this.scores
+        ? html`<span id="scored">${this.scores.values.length}</span> public models scored for your tokens in ${this.scores.ms.toFixed(0)} ms by the ranker trained on published evidence
+          (${this.page!.artifact.fittedOn.tables.join(', ')}). Published = results in a paper's table on other datasets; inferred = metadata only, a shortlist to check.`
+        : 'Public models are ranked once your images have been turned into tokens.'}</p>
+      ${this.scores ? html`
+        <div class="bar">
+          <input id="search" type="search" placeholder="search models" aria-label="search public models" .value=${this.query}
+            @input=${(e: Event) => { this.query = (e.target as HTMLInputElement).value; }} />
+          <button id="show-all" @click=${() => { this.showAll = !this.showAll; }}>${this.showAll ? `top ${TOP} only` : `show all ${total}`}</button>
+          <button id="check" ?disabled=${this.running || !sel.length} @click=${() => this.checkSelected()}>Check these here (${sel.length})</button>
+          <label class="drop">Use a file you already have (.onnx)
+            <input id="use-file" type="file" accept=".onnx" multiple ?disabled=${this.running}
+              @change=${(e: Event) => { const inp = e.target as HTMLInputElement; const fs = [...(inp.files ?? [])]; inp.value = ''; void this.useFiles(fs); }} /></label>
+          ${this.running ? html`<button id="cancel" @click=${() => this.cancel()}>Cancel</button>` : nothing}
+        </div>
+        ${this.consent ? html`<div class="consent" id="consent" role="alertdialog" aria-label="download consent">
+          <p>Download <strong id="consent-bytes">${MB(this.consent.bytes)}</strong> (${this.consent.download.length} file(s)) from the ONNX Model Zoo's pinned
+          addresses (github.com/onnx/models at a fixed commit)? Each file is checked against its sha256 and kept in this browser. Nothing of yours is sent.</p>
+          <ul>${this.consent.download.map((m) => html`<li>${m.name}: ${MB(m.file!.bytes)}</li>`)}</ul>
+          <button id="consent-yes" @click=${() => this.acceptConsent()}>Download and check</button>
+          <button id="consent-no" @click=${() => this.declineConsent()}>Cancel</button></div>` : nothing}
+        ${this.progress ? html`<p id="progress" class="muted" aria-live="polite">${this.progress}</p>` : nothing}
+        ${this.messages.length ? html`<ul id="messages">${this.messages.map((m) => html`<li class=${m.kind}>${m.text}</li>`)}</ul>` : nothing}
+        <table>
+          <thead><tr><th></th><th>#</th><th>model</th><th>evidence</th><th>params</th><th>GMACs</th><th>ImageNet top-1</th><th>cost (batch 1)</th><th>weights</th><th>checked here</th></tr></thead>
+          <tbody>${rows.map(({ i, rank }) => this.row(i, rank))}</tbody>
+        </table>
+        <p class="muted">${rows.length} of ${total} shown.</p>` : nothing}`;
+  }
+}
+
+if (!customElements.get('zs-public-models')) customElements.define('zs-public-models', ZsPublicModels);
+
+declare global {
+  interface HTMLElementTagNameMap { 'zs-public-models': ZsPublicModels }
+}
