@@ -1,17 +1,25 @@
 // Vite: the page, its workers, the onnxruntime-web runtime and the encoder weights, all served
 // from the app's own origin (nothing from a CDN), cross-origin isolated for threaded WASM.
-import { defineConfig, type Plugin } from 'vite';
+// The production build also gets a service worker (vite-plugin-pwa, Workbox generateSW) that
+// precaches everything the page loads, so after the first visit it works with the network off
+// (docs/offline-privacy.md).
+import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { createReadStream, existsSync, readdirSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
 const MODELS_DIR = resolve('models/encoders');
 const ZOO_DIR = resolve('models/zoo');
+const RANKER_DIR = resolve('models/ranker');
+const PUBLIC_DIR = resolve('models/public');
 const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+/** the largest precached file is ORT's jsep .wasm (~28 MB); Workbox's default limit is 2 MiB */
+const MAX_PRECACHE_FILE = 48 * 1024 * 1024;
 
 function localAssets(): Plugin {
   const serve = (prefix: string, dir: string, filter: (f: string) => boolean) => (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
@@ -21,6 +29,9 @@ function localAssets(): Plugin {
     if (!file.startsWith(dir) || !filter(file) || !existsSync(file)) return next();
     const types: Record<string, string> = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.json': 'application/json' };
     res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
+    // these middlewares answer before Vite adds server/preview `headers`: without COEP the
+    // runtime's .mjs cannot start the pthread workers (net::ERR_BLOCKED_BY_RESPONSE)
+    for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v);
     createReadStream(file).pipe(res);
   };
   // only the WebGPU+WASM (jsep) build that the default onnxruntime-web bundle loads
@@ -35,6 +46,7 @@ function localAssets(): Plugin {
     configurePreviewServer(server) {
       server.middlewares.use(serve('/ort/', ORT_DIR, ortFiles));
     },
+    // copied before vite-plugin-pwa's closeBundle globs the output, so they are precached too
     writeBundle(opts) {
       const out = opts.dir ?? 'dist';
       const copy = (from: string, to: string, filter: (f: string) => boolean) => {
@@ -45,13 +57,80 @@ function localAssets(): Plugin {
       copy(ORT_DIR, join(out, 'ort'), ortFiles);
       copy(MODELS_DIR, join(out, 'models/encoders'), modelFiles);
       copy(ZOO_DIR, join(out, 'models/zoo'), (f) => f.endsWith('.onnx') || f === 'catalogue.json');
+      copy(RANKER_DIR, join(out, 'models/ranker'), (f) => f.endsWith('.json'));
+      // the public-models ranker (npm run public:page; src/catalogue/shared/public-page.ts)
+      copy(PUBLIC_DIR, join(out, 'models/public'), (f) => /\.(json|bin)$/.test(f));
     },
   };
 }
 
+/** The service worker (vite-plugin-pwa, Workbox generateSW): the app shell, the onnxruntime-web
+ * runtime the workers load from /ort/, and every model file, precached at the first visit. */
+function offline(): Plugin[] {
+  const pwa = VitePWA({
+    strategies: 'generateSW',
+    // src/offline/register.ts registers it (workbox-window), only in the production build
+    injectRegister: false,
+    registerType: 'prompt',
+    manifest: false,
+    workbox: {
+      globPatterns: [
+        '*.html',
+        'assets/*.{js,css,wasm}',
+        'ort/*.{mjs,wasm}',
+        'models/encoders/*.{onnx,json}',
+        'models/zoo/*.{onnx,json}',
+        'models/ranker/*.json',
+        'models/public/*.{json,bin}',
+      ],
+      globIgnores: ['**/*.map'],
+      maximumFileSizeToCacheInBytes: MAX_PRECACHE_FILE,
+      // a new version waits until the page asks it to take over (registerOffline's applyUpdate),
+      // so a running page never loses the lazily loaded chunks of its own version
+      skipWaiting: false,
+      // the first visit is served by the worker as soon as it is installed, without a reload
+      clientsClaim: true,
+      cleanupOutdatedCaches: true,
+      // the one page, also for a navigation with a query string; never in place of a missing asset
+      navigateFallback: 'index.html',
+      navigateFallbackDenylist: [/\/(assets|ort|models)\//],
+      sourcemap: false,
+    },
+  });
+  // Vite 8 runs closeBundle after a failed build without the error, so vite-plugin-pwa would
+  // glob an empty folder and replace the build's own error ("unresolved import ...") with
+  // "Couldn't find configuration for either precaching or runtime caching": skip it then.
+  let failed = false;
+  const watch: Plugin = {
+    name: 'zooscout-build-failed',
+    buildEnd(error) {
+      if (error) failed = true;
+    },
+    renderError() {
+      failed = true;
+    },
+  };
+  return [watch, ...pwa.map((p) => {
+    const close = p.closeBundle;
+    if (p.name !== 'vite-plugin-pwa:build' || !close || typeof close === 'function') return p;
+    return { ...p, closeBundle: { ...close, handler(this: unknown, ...args: unknown[]) {
+      if (failed) return;
+      return (close.handler as (...a: unknown[]) => unknown).apply(this, args);
+    } } } as Plugin;
+  })];
+}
+
 export default defineConfig({
   base: './',
-  plugins: [localAssets()],
+  plugins: [
+    localAssets(),
+    ...offline(),
+  ],
+  // onnxruntime-web's "extern wasm" entry (ort.min.mjs): the runtime's .mjs and .wasm are loaded
+  // from /ort/ (env.ortWasmBase) only. The default entry (ort.bundle.min.mjs) also names the .wasm
+  // with `new URL(..., import.meta.url)`, which made Vite ship a second, hashed 28 MB copy under
+  // assets/ that was never fetched (wasmPaths always points at /ort/).
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   server: { headers: ISOLATION },
   preview: { headers: ISOLATION },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
