@@ -7,6 +7,8 @@ import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { createReadStream, existsSync, readdirSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
+import { npmModelsVitePlugin } from './src/npmzoo/node/assets.ts';
+import { NPM_PAGE_MODELS } from './src/npmzoo/shared/page-set.ts';
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
 const MODELS_DIR = resolve('models/encoders');
@@ -124,6 +126,9 @@ export default defineConfig({
   base: './',
   plugins: [
     localAssets(),
+    // the real pre-trained npm models the page ships, copied from node_modules (dev: served from
+    // memory; build: emitted) at npm-models/<package>@<version>/<id>/ (docs/npm-models.md)
+    npmModelsVitePlugin({ ids: NPM_PAGE_MODELS }),
     ...offline(),
   ],
   // onnxruntime-web's "extern wasm" entry (ort.min.mjs): the runtime's .mjs and .wasm are loaded
