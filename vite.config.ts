@@ -84,6 +84,8 @@ function offline(): Plugin[] {
         'models/zoo/*.{onnx,json}',
         'models/ranker/*.json',
         'models/public/*.{json,bin}',
+        // real pre-trained models from npm packages (the page set, ~9 MB)
+        'npm-models/**/*.{json,bin}',
       ],
       globIgnores: ['**/*.map'],
       maximumFileSizeToCacheInBytes: MAX_PRECACHE_FILE,

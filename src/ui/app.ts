@@ -16,6 +16,8 @@ import type { DeviceProfile } from '../hardware/shared/types.ts';
 import type { ZsDeviceProfile } from '../hardware/client/device-profile.ts';
 import type { ModelCost, MicroBench } from '../hardware/shared/types.ts';
 import '../select/client/results.ts';
+import '../catalogue/client/public-models.ts';
+import type { ZsPublicModels } from '../catalogue/client/public-models.ts';
 import type { ZsResults } from '../select/client/results.ts';
 import { ResultsController } from '../select/client/controller.ts';
 
@@ -87,6 +89,10 @@ export class ZsApp extends LitElement {
 
   get resultsEl(): ZsResults | null {
     return this.renderRoot.querySelector('zs-results');
+  }
+
+  get publicEl(): ZsPublicModels | null {
+    return this.renderRoot.querySelector('zs-public-models');
   }
 
   get profileEl(): ZsDeviceProfile | null {
@@ -346,6 +352,12 @@ export class ZsApp extends LitElement {
         <h2>${this.report?.tokens ? 'Recommended models' : 'Recommendations'}</h2>
         ${this.results.status ? html`<p id="results-status" class="muted" aria-live="polite">${this.results.status}</p>` : nothing}
         <zs-results id="results"></zs-results>
+      </section>
+      <section aria-label="Public models" id="public-section" ?hidden=${!this.report?.tokens}>
+        <h2>Public pre-trained models</h2>
+        <p class="muted">Models people publish (torchvision, timm, the ONNX Model Zoo), ranked for your data from published transfer results
+          (<em>published</em>) or from their metadata only (<em>inferred</em>). Weights download only when you ask, from their pinned address, checked by sha256.</p>
+        <zs-public-models id="public-models"></zs-public-models>
       </section>
       <footer class="muted">
         Cache: <span id="cache-count">${this.cached}</span> embeddings stored in this browser.

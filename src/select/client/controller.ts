@@ -4,9 +4,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunReport } from '../../app/pipeline.ts';
 import type { ZsResults } from './results.ts';
+import type { ZsPublicModels } from '../../catalogue/client/public-models.ts';
 import type { ZsDeviceProfile } from '../../hardware/client/device-profile.ts';
-import type { DeviceProfile, MicroBench, ModelCost } from '../../hardware/shared/types.ts';
+import type { DeviceProfile, MeasuredCost, MicroBench, ModelCost } from '../../hardware/shared/types.ts';
 import { startHardware, zooModel, type HardwareHandle } from '../../hardware/client/hardware-client.ts';
+import { predictCost } from '../../hardware/shared/cost-model.ts';
 import { tokenForOnnx } from '../../rank/client/ranker.ts';
 import { candidates, explainModel, loadResultsContext, rankAll, type ExtraModel, type Ranking, type ResultsContext } from './session.ts';
 import type { FineCheck } from '../shared/recommendation.ts';
@@ -15,7 +17,7 @@ import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
 import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCost, type UserModelRecord } from '../../openzoo/client/openzoo.ts';
 import { duration } from '../../ui/format.ts';
 
-type Host = ReactiveControllerHost & HTMLElement & { resultsEl: ZsResults | null; profileEl: ZsDeviceProfile | null };
+type Host = ReactiveControllerHost & HTMLElement & { resultsEl: ZsResults | null; profileEl: ZsDeviceProfile | null; publicEl: ZsPublicModels | null };
 
 const STAGES: Record<FineProgress['stage'], string> = { loading: 'loading', features: 'features', scores: 'scores', probe: 'linear probe' };
 
@@ -31,6 +33,8 @@ export class ResultsController implements ReactiveController {
   private deviceKey = '';
   private fineChecks = new Map<string, FineCheck>();
   private user: { record: UserModelRecord; extra: ExtraModel }[] = [];
+  /** real pre-trained models shipped by npm packages and served by this app (tfjs) */
+  private npm: ExtraModel[] = [];
   private fineHandle: FineHandle | null = null;
   private hw: HardwareHandle | null = null;
   private fineState = { running: false, line: '', done: 0, total: 0, note: '' };
@@ -75,6 +79,8 @@ export class ResultsController implements ReactiveController {
       this.setStatus('Loading the ranker…');
       const ctx = await this.context();
       await this.loadUserModels(ctx);
+      await this.loadNpmModels(ctx);
+      this.predictNpm();
       this.rerank();
       this.setStatus('');
       // costs need this device's micro-benchmark: measure it once, unasked (a second or two)
@@ -84,9 +90,26 @@ export class ResultsController implements ReactiveController {
     }
   }
 
+  private extras(): ExtraModel[] {
+    return [...this.npm, ...this.user.map((u) => u.extra)];
+  }
+
+  private async loadNpmModels(ctx: ResultsContext) {
+    if (this.npm.length) return;
+    try {
+      const { npmCandidates } = await import('../../npmzoo/client/npm-models.ts'); // ~160 KB of generated tokens: loaded on use
+      this.npm = npmCandidates(ctx.ranker).map((c) => ({
+        prepared: c.token, kind: 'npm', label: `${c.label} (${c.packageVersion})`, params: c.params, macs: c.macs, bytes: c.bytes, inputSize: c.inputSize,
+        family: null, source: c.trainingData, sourceDomain: c.sourceDomain,
+      }));
+    } catch (e) {
+      this.setStatus(`The npm models could not be prepared: ${(e as Error).message}`);
+    }
+  }
+
   private rerank() {
     if (!this.ctx || !this.report?.tokens) return;
-    this.ranking = rankAll(this.ctx, this.report.tokens, this.user.map((u) => u.extra));
+    this.ranking = rankAll(this.ctx, this.report.tokens, this.extras());
     this.push();
   }
 
@@ -99,7 +122,21 @@ export class ResultsController implements ReactiveController {
       const c = this.costs.has(u.record.id) ? null : this.userCost(u.record);
       if (c) this.costs.set(u.record.id, c);
     }
+    this.predictNpm();
     this.push();
+  }
+
+  /**
+   * npm models run in tfjs, not onnxruntime: their prediction comes from MACs and the ONNX WASM
+   * micro-benchmark all the same (generic structure), labelled predicted, until measured here.
+   */
+  private predictNpm() {
+    if (!this.micro) return;
+    for (const e of this.npm) {
+      const id = e.prepared.id;
+      if (this.costs.has(id) || !e.macs) continue;
+      this.costs.set(id, predictCost({ id, macs: e.macs, params: e.params ?? 0, bytes: e.bytes }, this.micro));
+    }
   }
 
   private userCost(r: UserModelRecord): ModelCost | null {
@@ -111,7 +148,7 @@ export class ResultsController implements ReactiveController {
     const ctx = this.ctx, r = this.ranking, rep = this.report;
     if (!el || !ctx || !r || !rep?.tokens) return;
     const t = rep.tokens;
-    el.candidates = candidates(ctx, r, this.costs, this.user.map((u) => u.extra), this.fineChecks);
+    el.candidates = candidates(ctx, r, this.costs, this.extras(), this.fineChecks);
     el.meta = {
       ranker: { id: ctx.ranker.scorer.art.id, kind: 'cross', ms: r.ms },
       dataset: { classes: t.classes.length, images: t.stats.images, labelled: t.labelled, encoder: { id: t.encoder.id, sha256: t.encoder.sha256 } },
@@ -121,7 +158,24 @@ export class ResultsController implements ReactiveController {
     el.userModels = this.user.map((u) => ({ id: u.record.id, label: u.record.name }));
     el.fine = { ...this.fineState };
     el.busy = this.busy;
+    this.pushPublic();
     this.host.requestUpdate();
+  }
+
+  /** The public catalogue beside the zoo: same tokens, images and device. */
+  private pushPublic() {
+    const pub = this.host.publicEl;
+    const plan = this.report?.plan;
+    if (!pub || !this.report?.tokens || !plan) return;
+    if (pub.tokens !== this.report.tokens) {
+      pub.tokens = this.report.tokens;
+      pub.images = plan.labelled ? plan.classes.flatMap((c, ci) => c.items.map((f) => ({ path: f.path, file: f.file, label: ci }))) : [];
+      pub.classNames = plan.labelled ? plan.classes.map((c) => c.name) : [];
+    }
+    if (this.micro && pub.micro !== this.micro) {
+      pub.micro = this.micro;
+      pub.deviceKey = this.deviceKey;
+    }
   }
 
   private fineModel(id: string): FineModel | null {
@@ -146,6 +200,7 @@ export class ResultsController implements ReactiveController {
       return;
     }
     const models = ids.map((id) => this.fineModel(id)).filter((m): m is FineModel => !!m);
+    const notRunnable = ids.filter((id) => !models.some((m) => m.id === id));
     const images = plan.classes.flatMap((c, ci) => c.items.map((f) => ({ path: f.path, file: f.file, label: ci })));
     this.fineState = { running: true, line: `Starting the check of ${models.length} models on ${images.length} images…`, done: 0, total: images.length * models.length, note: '' };
     this.push();
@@ -173,6 +228,7 @@ export class ResultsController implements ReactiveController {
         line: `${res.cancelled ? 'Cancelled: ' : ''}checked ${done} of ${models.length} models on your images.`,
         note: [
           res.skipped.length ? `${res.skipped.length} image(s) skipped.` : '',
+          notRunnable.length ? `Not checked (tfjs models from npm run latency only, for now): ${notRunnable.join(', ')}.` : '',
           ...failed.map((m) => `${m.id} failed: ${m.error ?? 'unknown error'}.`),
         ].filter(Boolean).join(' '),
       };
@@ -201,6 +257,7 @@ export class ResultsController implements ReactiveController {
         const z = this.ctx.catalogue.models.find((m) => m.id === id);
         try {
           if (z) this.costs.set(id, (await this.hw.measure(zooModel(z))).cost);
+          else if (id.startsWith('npm:')) this.costs.set(id, await this.measureNpm(id));
           else {
             const u = this.user.find((x) => x.record.id === id);
             if (u) this.costs.set(id, (await userModelCost(u.record, { micro: this.micro!, hw: this.hw }).measure()).cost);
@@ -217,10 +274,23 @@ export class ResultsController implements ReactiveController {
     this.busy = '';
   }
 
+  /** An npm (tfjs) model's latency, measured in the page on the current tfjs backend. */
+  private async measureNpm(id: string): Promise<ModelCost> {
+    const { measureNpmLatency } = await import('../../npmzoo/client/npm-models.ts');
+    const lat = await measureNpmLatency(id);
+    const e = this.npm.find((x) => x.prepared.id === id)!;
+    return {
+      version: 1, source: 'measured', modelId: id, modelSha256: '', backend: `tfjs-${lat.backend}` as MeasuredCost['backend'], threads: 1,
+      createMs: lat.loadMs, coldMs: lat.coldMs, warm: lat.warm,
+      throughput: { batch: 1, msPerBatch: lat.warm, imagesPerSec: 1000 / lat.warm.p50 },
+      modelBytes: e.bytes, peakMemoryBytes: e.bytes * 2, measuredAt: lat.measuredAt,
+    };
+  }
+
   private async tokenise(ctx: ResultsContext, record: UserModelRecord, bytes: ArrayBuffer): Promise<ExtraModel> {
     const prepared = tokenForOnnx(ctx.ranker, record.id, new Uint8Array(bytes));
     const s = record.info.input.shape[2];
-    return { prepared, label: record.name, params: record.info.params, macs: record.info.macs, bytes: bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null };
+    return { prepared, kind: 'user', label: record.name, params: record.info.params, macs: record.info.macs, bytes: bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null };
   }
 
   private async loadUserModels(ctx: ResultsContext) {

@@ -223,7 +223,7 @@ export class ZsResults extends LitElement {
     return html`<tr class="${r.feasible ? '' : 'infeasible'} ${this.selected === r.id ? 'selected' : ''}" data-model=${r.id}>
       <td class="num">${r.rank}</td>
       <td><button class="link" @click=${() => (this.selected = r.id)} aria-label="Why ${r.label}">${r.label}</button>
-        ${r.kind === 'user' ? html` <span class="tag user">your model</span>` : nothing}
+        ${r.kind === 'user' ? html` <span class="tag user">your model</span>` : r.kind === 'npm' ? html` <span class="tag user" title="a real pre-trained model shipped by an npm package, served by this app">npm</span>` : nothing}
         ${r.onPareto ? html` <span class="tag front" title="no other model is both better and faster">Pareto</span>` : nothing}
         ${r.feasible ? nothing : html` <span class="tag breaks">breaks ${r.violations.map((v) => ({ latencyMs: 'latency', bytes: 'size', memoryBytes: 'memory', imagesPerSec: 'throughput' })[v]).join(', ')}</span>`}</td>
       <td class="num">${r.rankerScore.toFixed(3)} <span class="muted">(#${r.rankerRank})</span></td>
@@ -243,7 +243,7 @@ export class ZsResults extends LitElement {
     return html`<section class="card" id="card" aria-label="Why ${r.label}">
       <h3>${r.label} <button @click=${() => (this.selected = null)} aria-label="Close the card">×</button></h3>
       <p>
-        ${r.kind === 'user' ? 'Your model' : `${r.family} trained by ZooScout`}${r.source ? html`, fine-tuned on <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
+        ${r.kind === 'user' ? 'Your model' : r.kind === 'npm' ? 'A real pre-trained model from an npm package (tfjs), served by this app' : `${r.family} trained by ZooScout`}${r.source ? html`, ${r.kind === 'npm' ? 'trained on' : 'fine-tuned on'} <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
         ${compact(r.params)} parameters, ${r.macs ? `${(r.macs / 1e6).toFixed(1)} M MACs, ` : ''}${mb(r.cost?.bytes ?? r.bytes)}${r.inputSize ? `, input ${r.inputSize}×${r.inputSize}` : ''}.
         Ranker: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}).
         ${r.fine?.status === 'done' && r.fine.accuracy !== undefined ? html`Checked on your images: <strong>${(100 * r.fine.accuracy).toFixed(1)}%</strong> linear-probe accuracy${r.fine.logme !== undefined ? `, LogME ${r.fine.logme.toFixed(3)}` : ''}.` : 'Not checked on your images yet.'}
@@ -270,7 +270,8 @@ export class ZsResults extends LitElement {
       <div class="controls">
         <label>How many <select id="fine-k" @change=${(e: Event) => (this.k = Number((e.target as HTMLSelectElement).value))}>
           ${[2, 3, 5, 8].map((k) => html`<option value=${k} ?selected=${k === this.k}>${k}</option>`)}</select></label>
-        <button id="fine-run" ?disabled=${f.running || !labelled} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k) })}>Check the top ${this.k} here</button>
+        <button id="fine-run" ?disabled=${f.running || !labelled} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user']) })}
+          title="ONNX models (the zoo and yours); the npm (tfjs) models are measured for latency only">Check the top ${this.k} here</button>
         <button id="measure-run" ?disabled=${f.running || !!this.busy} @click=${() => this.emit('zs-measure', { ids: this.topIds(this.k) })}>Measure their latency here</button>
         ${f.running ? html`<button id="fine-cancel" @click=${() => this.emit('zs-fine-cancel')}>Cancel</button>` : nothing}
       </div>

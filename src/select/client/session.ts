@@ -44,10 +44,14 @@ export async function loadResultsContext(): Promise<ResultsContext> {
   return { ranker, catalogue, explain, tasks };
 }
 
-/** A model the user added (open zoo), already tokenised. */
+/** A model beside the zoo, already tokenised: one the user added (open zoo) or an npm package's. */
 export interface ExtraModel {
   prepared: PreparedModel;
+  kind: 'user' | 'npm';
   label: string;
+  family?: string | null;
+  source?: string | null;
+  sourceDomain?: string | null;
   params: number | null;
   macs: number | null;
   bytes: number;
@@ -76,14 +80,14 @@ export function candidates(ctx: ResultsContext, r: Ranking, costs: Map<string, M
     return {
       id: m.id,
       label: z ? m.id : e?.label ?? m.id,
-      kind: z ? 'zoo' : 'user',
-      family: z?.family ?? null,
+      kind: z ? 'zoo' : e?.kind ?? 'user',
+      family: z?.family ?? e?.family ?? null,
       params: z?.params ?? e?.params ?? null,
       macs: z?.macs ?? e?.macs ?? null,
       bytes: z?.bytes ?? e?.bytes ?? null,
       inputSize: z ? z.preprocess.crop : e?.inputSize ?? null,
-      source: z?.source ?? null,
-      sourceDomain: z?.sourceDomain ?? null,
+      source: z?.source ?? e?.source ?? null,
+      sourceDomain: z?.sourceDomain ?? e?.sourceDomain ?? null,
       rankerScore: r.scores[i],
       cost: costs.get(m.id) ?? null,
       fine: fine.get(m.id),

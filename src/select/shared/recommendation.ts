@@ -9,7 +9,8 @@ export const RECOMMENDATION_FORMAT = 'zooscout.recommendation';
 export const RECOMMENDATION_VERSION = 1;
 
 /** Where a candidate comes from. */
-export type CandidateKind = 'zoo' | 'user';
+/** zoo: trained here; user: an ONNX model the user added; npm: a real pre-trained model shipped by an npm package */
+export type CandidateKind = 'zoo' | 'user' | 'npm';
 
 export interface FineCheck {
   status: 'done' | 'failed' | 'cancelled';
