@@ -72,6 +72,8 @@ test('walkthrough: folder in, recommendations, card, fine stage, export and impo
     const fine = await page.locator(`${R} #fine-status`).innerText();
     t.diagnostic(fine);
     assert.match(fine, /checked 3 of 3/);
+    await page.locator(`${R} th button[data-sort="rank"]`).click(); // back to the final order
+    await page.locator(`${R} th[aria-sort="ascending"] button[data-sort="rank"]`).waitFor();
     const checked = await page.locator(`${R} #results-table tbody tr`).evaluateAll((trs) => trs.slice(0, 3).map((tr) => tr.querySelectorAll('td')[3].textContent!.trim()));
     assert.ok(checked.every((c) => /%$/.test(c)), `top rows carry the measured accuracy: ${checked}`);
     await app.screenshot('walkthrough-3-checked');
