@@ -117,6 +117,7 @@ export class ZsApp extends LitElement {
     const modelBytes = this.importedModel?.id === this.encoderId ? this.importedModel.bytes.slice(0) : undefined;
     this.encoder = await startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes });
     this.encoderKey = key;
+    this.message = '';
     const b = this.encoder.backend;
     this.backendLine = `${b.backend === 'webgpu' ? 'WebGPU' : 'WASM'} ran the encoder: ${b.reason}${b.backend === 'wasm' ? ` · ${b.threads} thread(s)` : ''}`;
     return this.encoder;

@@ -77,7 +77,7 @@ export class ZsDeviceProfile extends LitElement {
         <tr><th>Threads</th><td>${p.crossOriginIsolated ? 'multi-threaded WASM available' : 'single-threaded WASM (page not cross-origin isolated)'}</td></tr>
         ${this.micro('wasm')}${this.micro('webgpu')}
       </table>` : nothing}
-      ${this.costs.length ? html`<table class="costs">
+      ${this.costs.length ? html`<details><summary>Cost of each zoo model on this device (${this.costs.length})</summary><table class="costs">
         <tr><th>model</th><th>backend</th><th>latency (batch 1)</th><th>images/s</th><th>size</th><th>peak memory</th><th></th></tr>
         ${this.costs.map((c) => html`<tr data-model=${c.modelId} data-source=${c.source}>
           <td>${c.modelId}</td><td>${c.backend}</td>
@@ -85,7 +85,7 @@ export class ZsDeviceProfile extends LitElement {
           <td class="num">${c.throughput.imagesPerSec.toFixed(0)}</td><td class="num">${mb(c.modelBytes)}</td>
           <td class="num">${mb(c.peakMemoryBytes)}</td>
           <td><span class="tag ${c.source}">${c.source === 'measured' ? 'measured here' : `predicted (${c.basis})`}</span></td></tr>`)}
-      </table>` : nothing}`;
+      </table></details>` : nothing}`;
   }
 }
 
