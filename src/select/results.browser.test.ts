@@ -159,4 +159,30 @@ describe('results page', () => {
     expect(Math.max(...checked.map((r) => r.fine!.accuracy!))).to.be.greaterThan(0.3);
     expect(q(el, '#fine-status').textContent).to.match(/checked 2 of 2/);
   });
+
+  it('your own ONNX model: added through the page, ranked with the zoo, removed', async () => {
+    const { clearUserModels } = await import('../openzoo/client/openzoo.ts');
+    await clearUserModels();
+    const bytes = await (await fetch('/models/zoo/resnet-dtd.onnx')).arrayBuffer();
+    const input = q<HTMLInputElement>(el, '#user-model-input');
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'my-resnet.onnx'));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change'));
+    const row = await until(() => el.rows().find((r) => r.kind === 'user'), 'the user model among the rows', 60_000);
+    expect(row.label).to.equal('my-resnet.onnx');
+    expect(el.rows().length).to.equal(el.candidates!.length);
+    expect(row.cost?.measured).to.equal(false); // predicted from its graph until measured
+    await el.updateComplete;
+    expect(q(el, `tr[data-model="${row.id}"]`).textContent).to.match(/your model/);
+    // a truncated file is refused with a message and nothing is added
+    const dt2 = new DataTransfer();
+    dt2.items.add(new File([bytes.slice(0, 5000)], 'broken.onnx'));
+    input.files = dt2.files;
+    input.dispatchEvent(new Event('change'));
+    await until(() => /broken\.onnx was not added/.test(el.busy || q(el, '#fine-status').textContent || ''), 'refusal message', 30_000);
+    expect(el.rows().filter((r) => r.kind === 'user').length).to.equal(1);
+    q<HTMLButtonElement>(el, `[data-user-model="${row.id}"] button`).click();
+    await until(() => !el.rows().some((r) => r.kind === 'user'), 'removal', 30_000);
+  });
 });
