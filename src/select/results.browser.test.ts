@@ -160,6 +160,21 @@ describe('results page', () => {
     expect(q(el, '#fine-status').textContent).to.match(/checked 2 of 2/);
   });
 
+  it('measures the latency of the top models on this device, replacing the predictions', async () => {
+    const ids = el.rows().slice(0, 2).map((r) => r.id);
+    expect(ids.every((id) => !el.rows().find((r) => r.id === id)!.cost!.measured)).to.equal(true);
+    q<HTMLButtonElement>(el, '#measure-run').click();
+    await until(() => /Measured \d+ of 2/.test(el.busy), 'measurement', 170_000);
+    const after = el.rows();
+    for (const id of ids) {
+      const r = after.find((x) => x.id === id)!;
+      expect(r.cost!.measured, id).to.equal(true);
+      expect(r.cost!.latencyMs).to.be.greaterThan(0);
+    }
+    await el.updateComplete;
+    expect(q(el, `tr[data-model="${ids[0]}"]`).textContent).to.match(/measured here/);
+  });
+
   it('your own ONNX model: added through the page, ranked with the zoo, removed', async () => {
     const { clearUserModels } = await import('../openzoo/client/openzoo.ts');
     await clearUserModels();
