@@ -11,6 +11,9 @@ import { npmModelsVitePlugin } from './src/npmzoo/node/assets.ts';
 import { NPM_PAGE_MODELS } from './src/npmzoo/shared/page-set.ts';
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
+// tfjs-backend-wasm's binaries, served and shipped at tfjs-wasm/ (src/probe/tfjs/backends.ts)
+const TFJS_WASM_DIR = resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist');
+const tfjsWasmFiles = (f: string) => /tfjs-backend-wasm(-simd)?\.wasm$/.test(f);
 const MODELS_DIR = resolve('models/encoders');
 const ZOO_DIR = resolve('models/zoo');
 const RANKER_DIR = resolve('models/ranker');
@@ -44,6 +47,7 @@ function localAssets(): Plugin {
     configureServer(server) {
       server.middlewares.use(serve('/ort/', ORT_DIR, ortFiles));
       server.middlewares.use(serve('/models/encoders/', MODELS_DIR, modelFiles));
+      server.middlewares.use(serve('/tfjs-wasm/', TFJS_WASM_DIR, tfjsWasmFiles));
     },
     configurePreviewServer(server) {
       server.middlewares.use(serve('/ort/', ORT_DIR, ortFiles));
@@ -57,6 +61,7 @@ function localAssets(): Plugin {
         for (const f of readdirSync(from)) if (filter(f)) copyFileSync(join(from, f), join(to, f));
       };
       copy(ORT_DIR, join(out, 'ort'), ortFiles);
+      copy(TFJS_WASM_DIR, join(out, 'tfjs-wasm'), tfjsWasmFiles);
       copy(MODELS_DIR, join(out, 'models/encoders'), modelFiles);
       copy(ZOO_DIR, join(out, 'models/zoo'), (f) => f.endsWith('.onnx') || f === 'catalogue.json');
       copy(RANKER_DIR, join(out, 'models/ranker'), (f) => f.endsWith('.json'));
@@ -80,6 +85,7 @@ function offline(): Plugin[] {
         '*.html',
         'assets/*.{js,css,wasm}',
         'ort/*.{mjs,wasm}',
+        'tfjs-wasm/*.wasm', // single-thread SIMD + plain binaries (src/probe/tfjs/backends.ts)
         'models/encoders/*.{onnx,json}',
         'models/zoo/*.{onnx,json}',
         'models/ranker/*.json',
@@ -97,7 +103,7 @@ function offline(): Plugin[] {
       cleanupOutdatedCaches: true,
       // the one page, also for a navigation with a query string; never in place of a missing asset
       navigateFallback: 'index.html',
-      navigateFallbackDenylist: [/\/(assets|ort|models)\//],
+      navigateFallbackDenylist: [/\/(assets|ort|tfjs-wasm|models)\//],
       sourcemap: false,
     },
   });
@@ -137,7 +143,12 @@ export default defineConfig({
   // from /ort/ (env.ortWasmBase) only. The default entry (ort.bundle.min.mjs) also names the .wasm
   // with `new URL(..., import.meta.url)`, which made Vite ship a second, hashed 28 MB copy under
   // assets/ that was never fetched (wasmPaths always points at /ort/).
-  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  resolve: {
+    conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
+    // the tfjs backends' bundles (src/probe/tfjs/backends.ts) register into the tfjs bundle the
+    // app already loads (src/probe/tfjs/tf.ts): one engine, one kernel registry, no second core
+    alias: [{ find: /^@tensorflow\/tfjs-core$/, replacement: resolve('node_modules/@tensorflow/tfjs/dist/tf.fesm.js') }],
+  },
   server: { headers: ISOLATION },
   preview: { headers: ISOLATION },
   optimizeDeps: { exclude: ['onnxruntime-web'] },

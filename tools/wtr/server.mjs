@@ -2,6 +2,8 @@
 // the onnxruntime-web runtime at /ort/ and ../shared fixtures at /__shared/.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { buildSync } from 'esbuild';
+import { createReadStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ortAssets, isolationHeaders, sharedFixtures, blankPage } from './middleware.mjs';
 
 // CommonJS dependencies, served as one ES module each (Vite does this for the app itself)
@@ -29,8 +31,39 @@ function cjsAsEsm() {
   };
 }
 
+// tfjs backends (src/probe/tfjs/backends.ts): their bundles import '@tensorflow/tfjs-core', served as
+// the tfjs bundle the app already loads (one engine, one kernel registry, as vite.config.ts's alias);
+// the WASM bundle's Node-only builtins (unused in a browser) as an empty module.
+const TFJS_BUNDLE = '/node_modules/@tensorflow/tfjs/dist/tf.fesm.js';
+const NODE_ONLY = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads'];
+function tfjsBackends() {
+  return {
+    name: 'tfjs-backends',
+    resolveImport({ source, context }) {
+      if (source === '@tensorflow/tfjs-core') return TFJS_BUNDLE;
+      if (NODE_ONLY.includes(source) && context.path.includes('/tfjs-backend-wasm/')) return '/__tfjs-node-only.js';
+      return undefined;
+    },
+    serve(ctx) {
+      if (ctx.path === '/__tfjs-node-only.js') return { body: 'export default {};', type: 'js' };
+      return undefined;
+    },
+  };
+}
+
+// tfjs-backend-wasm's .wasm files at /tfjs-wasm/, the folder `vite build` ships them in
+const TFJS_WASM_DIR = join(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+function tfjsWasmAssets(ctx, next) {
+  const m = /^\/tfjs-wasm\/(tfjs-backend-wasm(?:-simd)?\.wasm)$/.exec(ctx.path);
+  if (!m || !existsSync(join(TFJS_WASM_DIR, m[1]))) return next();
+  ctx.type = 'application/wasm';
+  ctx.body = createReadStream(join(TFJS_WASM_DIR, m[1]));
+  return undefined;
+}
+
 export const serverPlugins = () => [
   cjsAsEsm(),
+  tfjsBackends(),
   esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
 ];
 // The npm models the page build ships, at the same /npm-models/ paths as `vite` / `vite build`
@@ -45,7 +78,7 @@ async function npmModels(ctx, next) {
   return npmMw(ctx, next);
 }
 
-export const serverMiddleware = [isolationHeaders, ortAssets, sharedFixtures, blankPage, npmModels];
+export const serverMiddleware = [isolationHeaders, ortAssets, sharedFixtures, blankPage, npmModels, tfjsWasmAssets];
 export const nodeResolve = { exportConditions: ['browser', 'import', 'default'] };
 
 export const chromiumPath = process.env.CHROME_PATH || '/usr/bin/chromium';

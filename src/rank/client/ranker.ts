@@ -4,12 +4,12 @@
 // and makes tokens for an ONNX file the user drops (weights + graph metadata; no retraining).
 import { openDB, type IDBPDatabase } from 'idb';
 import { tf } from '../../probe/tfjs/tf.ts';
-import { ensureBackend } from '../../probe/tfjs/probe.ts';
+import { chooseBackend, type BackendChoice } from '../../probe/tfjs/backends.ts';
 import { graphCost, readGraph } from '../../hardware/shared/onnx.ts';
 import type { DatasetTokens } from '../../tokens/shared/format.ts';
 import { Scorer, type RankerKind } from '../model/scorer.ts';
 import type { RankerArtifact, ZooTokens } from '../shared/artifact.ts';
-import type { PreparedModel } from '../shared/features.ts';
+import { DATASET_EXTRA, type DatasetInput, type PreparedModel } from '../shared/features.ts';
 import { archFeatures, type ModelMeta } from '../shared/model-tokens.ts';
 import { readOnnxWeights } from '../shared/onnx-weights.ts';
 
@@ -21,6 +21,8 @@ export interface PageRanker {
   scorer: Scorer;
   zoo: PreparedModel[];
   backend: string;
+  /** the backends tried before it and why they were not used; the chosen one's check against CPU */
+  backendChoice: BackendChoice;
   /** true when the prepared zoo tokens came from IndexedDB */
   cached: boolean;
 }
@@ -39,22 +41,68 @@ export async function clearRankerCache(): Promise<void> {
   d.close();
 }
 
+/** Backends tried in this order: WebGPU (checked against CPU on a fixed input), WASM, CPU. */
+export const DEFAULT_RANKER_BACKENDS = ['webgpu', 'wasm', 'cpu'];
+/** Largest |score - CPU score| on the check input for a backend to be trusted (scores span ~5). */
+export const RANKER_CHECK_TOLERANCE = 1e-3;
+
+/** A fixed dataset input made from the zoo itself (the first model's source classes, else a fixed pattern). */
+function checkInput(zoo: PreparedModel[], p: number): DatasetInput {
+  const src = zoo.find((m) => m.source && m.source.n >= 2)?.source;
+  const n = src ? Math.min(src.n, 12) : 8;
+  const centres = src ? src.centres.slice(0, n * p) : Float32Array.from({ length: n * p }, (_, i) => Math.sin(i * 0.37) * 1.5);
+  const w = p + DATASET_EXTRA;
+  const rows = new Float32Array(n * w);
+  for (let i = 0; i < n; i++) {
+    rows.set(centres.subarray(i * p, (i + 1) * p), i * w);
+    rows[i * w + p] = 0.2 * Math.cos(i); // concentration, spread (x 2 - 1)
+    rows[i * w + p + 1] = -0.1 * Math.sin(i);
+  }
+  return { rows, n, centres, stats: [Math.log10(n) - 1, 0] };
+}
+
 export async function loadPageRanker(opts: { base?: string; backends?: string[]; useCache?: boolean } = {}): Promise<PageRanker> {
   const base = opts.base ?? '/models/ranker/';
-  const backend = await ensureBackend(opts.backends ?? ['webgpu', 'webgl', 'cpu']);
   const art = (await (await fetch(`${base}ranker.json`)).json()) as RankerArtifact;
-  const scorer = new Scorer(art);
+  // zoo tokens are made on the CPU backend (the same numbers as Node, whatever the device); the
+  // backend is chosen afterwards by scoring a check input with a throw-away scorer on each
+  // candidate (its tensors never come back to CPU), and the page's scorer is made on the chosen one
+  await tf.setBackend('cpu');
+  const cpuScorer = new Scorer(art);
+  const zoo = await preparedZoo(cpuScorer, base, opts.useCache !== false);
+  const check = checkInput(zoo.models, cpuScorer.pca.p);
+  const backendChoice = await chooseBackend(opts.backends ?? DEFAULT_RANKER_BACKENDS, {
+    check: () => {
+      const s = new Scorer(art);
+      try {
+        return s.score(check, zoo.models, 'cross');
+      } finally {
+        s.dispose();
+      }
+    },
+    tolerance: RANKER_CHECK_TOLERANCE,
+  });
+  let scorer = cpuScorer;
+  if (backendChoice.backend !== 'cpu') {
+    cpuScorer.dispose();
+    scorer = new Scorer(art);
+  }
+  return { scorer, zoo: zoo.models, backend: backendChoice.backend, backendChoice, cached: zoo.cached };
+}
+
+async function preparedZoo(scorer: Scorer, base: string, useCache: boolean): Promise<{ models: PreparedModel[]; cached: boolean }> {
+  const art = scorer.art;
   const key = `${art.id}:${art.encoder.sha256}`;
   let d: IDBPDatabase | null = null;
   try {
-    d = opts.useCache === false ? null : await db();
+    d = useCache ? await db() : null;
   } catch {
     d = null; // no IndexedDB (private mode): prepare every time
   }
   const hit = d ? ((await d.get(STORE, key)) as PreparedModel[] | undefined) : undefined;
   if (hit) {
     d?.close();
-    return { scorer, zoo: hit, backend, cached: true };
+    return { models: hit, cached: true };
   }
   const zooTokens = (await (await fetch(`${base}zoo-tokens.json`)).json()) as ZooTokens;
   const zoo = scorer.prepareZoo(zooTokens);
@@ -64,7 +112,7 @@ export async function loadPageRanker(opts: { base?: string; backends?: string[];
     // quota: keep going without the cache
   }
   d?.close();
-  return { scorer, zoo, backend, cached: false };
+  return { models: zoo, cached: false };
 }
 
 export interface Ranked { id: string; score: number; rank: number }

@@ -26,9 +26,13 @@ async function json<T>(path: string): Promise<T> {
 
 export async function loadResultsContext(): Promise<ResultsContext> {
   const [ranker, catalogue, explain] = await Promise.all([
-    // CPU backend: the ranker is small, and WebGL compiles shaders for every new class count (the
-    // first ranking of a dataset took 1.5 s on WebGL here, against tens of ms on the CPU backend)
-    loadPageRanker({ base: url('models/ranker/'), backends: ['cpu'] }),
+    // WASM, else CPU (not the default WebGPU first): the ranker is tiny. Measured here (2 cores,
+    // 52 models): WASM first ranking of a fresh dataset 19-44 ms in a cold page, median 2-10 ms;
+    // CPU first 75-137 ms, median 4-9 ms; GPU backends compile shaders for every new class count:
+    // WebGL 1.5 s for a first ranking, WebGPU (SwiftShader) 109 ms cold and 34-38 ms per new class
+    // count (median 16 ms) after a 0.3-0.8 s check at load, which that adapter fails anyway (its
+    // results read back as zeros). docs/ranker.md, "In the page".
+    loadPageRanker({ base: url('models/ranker/'), backends: ['wasm', 'cpu'] }),
     json<ZooCatalogue>('models/zoo/catalogue.json'),
     json<ExplainFile>('models/ranker/explain.json'),
   ]);
