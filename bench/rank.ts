@@ -5,6 +5,7 @@
 // `blind-datasets tau_w: X.XXX (LogME X.XXX)`; before it, the real pre-trained npm models' block
 // (src/npmzoo/node/bench-real.ts) and its line `real-models tau_w: X.XXX (LogME X.XXX)`.
 import '../src/rank/node/tf-shim.ts';
+import { rerankTopK } from '../src/metrics/aggregate.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -24,15 +25,6 @@ const arg = (n: string) => { const i = process.argv.indexOf(n); return i >= 0 ? 
 
 interface Quadrant { name: string; tasks: string[]; models: string[] }
 
-function rerank(base: ArrayLike<number>, heur: ArrayLike<number>, k: number): Float64Array {
-  // keep the ranker's order, but re-order its top k by the forward-pass score (LogME)
-  const n = base.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => base[b] - base[a]);
-  const top = order.slice(0, k).sort((a, b) => heur[b] - heur[a]);
-  const out = new Float64Array(n);
-  [...top, ...order.slice(k)].forEach((i, r) => (out[i] = n - r));
-  return out;
-}
 
 export async function main(): Promise<void> {
   const t0 = Date.now();
@@ -124,8 +116,8 @@ export async function main(): Promise<void> {
     ['Copeland of heuristics', (t, ms) => (hasAll(t, ms, SCORE_NAMES) ? copeland(SCORE_NAMES.map((n) => heur(n)(t, ms))) : null)],
     ['self-attention (Model Spider)', score('self')],
     ['cross-attention ranker', score('cross')],
-    ['  + re-rank top-3 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerank(score('cross')(t, ms), heur('LogME')(t, ms), 3) : null)],
-    ['  + re-rank top-5 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerank(score('cross')(t, ms), heur('LogME')(t, ms), 5) : null)],
+    ['  + re-rank top-3 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerankTopK(score('cross')(t, ms), heur('LogME')(t, ms), 3) : null)],
+    ['  + re-rank top-5 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerankTopK(score('cross')(t, ms), heur('LogME')(t, ms), 5) : null)],
   ];
   const randomEval = (q: Quadrant): QuadrantResult => {
     const rs: QuadrantResult[] = [];

@@ -32,3 +32,12 @@ test('borda: ties give the average position, weights scale voters', () => {
   assert.deepEqual(Array.from(borda([[2, 1, 0], [0, 1, 2]], [2, 1])), [4, 3, 2]);
   assert.throws(() => borda([[1, 2], [1]]));
 });
+
+test('rerankTopK: the top k of the base order re-ordered by the second score, the rest untouched', async () => {
+  const { rerankTopK } = await import('./aggregate.ts');
+  // base order: 2, 0, 3, 1; top 2 (2, 0) re-ordered by the second score: 0 before 2
+  const s = rerankTopK([0.9, 0.1, 1.0, 0.5], [5, 9, 1, 0], 2);
+  const order = [0, 1, 2, 3].sort((a, b) => s[b] - s[a]);
+  assert.deepEqual(order, [0, 2, 3, 1]);
+  assert.deepEqual(Array.from(rerankTopK([3, 2, 1], [0, 0, 9], 0)), [3, 2, 1]);
+});

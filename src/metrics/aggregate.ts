@@ -57,3 +57,16 @@ export function borda(voters: ArrayLike<number>[], weights?: ArrayLike<number>):
   });
   return points;
 }
+
+/**
+ * Keeps a base order but re-orders its top k by a second score (e.g. the ranker's top k by a
+ * forward-pass score such as LogME). Returns scores (higher = better): n for the first, 1 for the last.
+ */
+export function rerankTopK(base: ArrayLike<number>, second: ArrayLike<number>, k: number): Float64Array {
+  const n = base.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => base[b] - base[a]);
+  const top = order.slice(0, k).sort((a, b) => second[b] - second[a]);
+  const out = new Float64Array(n);
+  [...top, ...order.slice(k)].forEach((i, r) => (out[i] = n - r));
+  return out;
+}

@@ -7,20 +7,20 @@ import { varint, tag } from '../../shared/protobuf.ts';
 
 const enc = new TextEncoder();
 
-const lenField = (field: number, body: number[]) => [...tag(field, 2), ...varint(body.length), ...body];
+export const lenField = (field: number, body: number[]) => [...tag(field, 2), ...varint(body.length), ...body];
 const strField = (field: number, s: string) => lenField(field, [...enc.encode(s)]);
 const intField = (field: number, n: number) => [...tag(field, 0), ...varint(n)];
 
 // ONNX enums used here
 const ATTR_INT = 2;
-const ELEM_FLOAT = 1;
+export const ELEM_FLOAT = 1;
 
-function attrInt(name: string, value: number): number[] {
+export function attrInt(name: string, value: number): number[] {
   // AttributeProto: name=1, i=3, type=20
   return [...strField(1, name), ...intField(3, value), ...intField(20, ATTR_INT)];
 }
 
-function node(op: string, inputs: string[], outputs: string[], name: string, attrs: number[][] = []): number[] {
+export function node(op: string, inputs: string[], outputs: string[], name: string, attrs: number[][] = []): number[] {
   // NodeProto: input=1, output=2, name=3, op_type=4, attribute=5
   return [
     ...inputs.flatMap((i) => strField(1, i)),
@@ -31,9 +31,10 @@ function node(op: string, inputs: string[], outputs: string[], name: string, att
   ];
 }
 
-function floatOutput(name: string, dim: number): number[] {
+/** A float [N, dim] graph output; `dim` a number (fixed) or a name (symbolic). */
+export function floatOutput(name: string, dim: number | string): number[] {
   // ValueInfoProto{name=1, type=2{tensor_type=1{elem_type=1, shape=2{dim=1{dim_param=2 | dim_value=1}}}}}
-  const shape = [...lenField(1, strField(2, 'N')), ...lenField(1, intField(1, dim))];
+  const shape = [...lenField(1, strField(2, 'N')), ...lenField(1, typeof dim === 'number' ? intField(1, dim) : strField(2, dim))];
   const tensorType = [...intField(1, ELEM_FLOAT), ...lenField(2, shape)];
   return [...strField(1, name), ...lenField(2, lenField(1, tensorType))];
 }
@@ -66,12 +67,16 @@ export function embeddingGraphPatch(recipe: EmbeddingRecipe, dim: number): Uint8
   return new Uint8Array([...nodes.flatMap((n) => lenField(1, n)), ...lenField(12, floatOutput(EMBEDDING_OUTPUT, dim))]);
 }
 
-/** The model bytes with the embedding output added (ModelProto.graph is field 7). */
-export function withEmbeddingOutput(model: Uint8Array, recipe: EmbeddingRecipe, dim: number): Uint8Array {
-  const graph = [...embeddingGraphPatch(recipe, dim)];
-  const suffix = new Uint8Array(lenField(7, graph));
+/** The model bytes with a GraphProto body merged into its graph (ModelProto.graph is field 7). */
+export function appendGraph(model: Uint8Array, graph: ArrayLike<number>): Uint8Array {
+  const suffix = new Uint8Array(lenField(7, Array.from(graph)));
   const out = new Uint8Array(model.length + suffix.length);
   out.set(model, 0);
   out.set(suffix, model.length);
   return out;
+}
+
+/** The model bytes with the embedding output added. */
+export function withEmbeddingOutput(model: Uint8Array, recipe: EmbeddingRecipe, dim: number): Uint8Array {
+  return appendGraph(model, embeddingGraphPatch(recipe, dim));
 }

@@ -10,7 +10,7 @@
 //   3. else the first graph output.
 // The chosen tensor is flattened to [N, D] and cast to float32 in the graph.
 import type { OnnxGraph, OnnxNode } from '../../hardware/shared/onnx.ts';
-import { varint, tag } from '../../shared/protobuf.ts';
+import { appendGraph, attrInt, ELEM_FLOAT, floatOutput, lenField, node } from '../../encode/shared/onnx-patch.ts';
 
 export const FEATURES_OUTPUT = 'zooscout_fine_features';
 
@@ -136,34 +136,6 @@ export function chooseFeatureNode(g: OnnxGraph): FeatureChoice {
 
 // ---------- the patch ----------
 
-const enc = new TextEncoder();
-const lenField = (field: number, body: number[]) => [...tag(field, 2), ...varint(body.length), ...body];
-const strField = (field: number, s: string) => lenField(field, [...enc.encode(s)]);
-const intField = (field: number, n: number) => [...tag(field, 0), ...varint(n)];
-const ATTR_INT = 2;
-const ELEM_FLOAT = 1;
-
-function attrInt(name: string, value: number): number[] {
-  return [...strField(1, name), ...intField(3, value), ...intField(20, ATTR_INT)];
-}
-
-function node(op: string, inputs: string[], outputs: string[], name: string, attrs: number[][] = []): number[] {
-  return [
-    ...inputs.flatMap((i) => strField(1, i)),
-    ...outputs.flatMap((o) => strField(2, o)),
-    ...strField(3, name),
-    ...strField(4, op),
-    ...attrs.flatMap((a) => lenField(5, a)),
-  ];
-}
-
-function floatMatrixOutput(name: string): number[] {
-  // ValueInfoProto{name, type{tensor_type{elem_type FLOAT, shape [N, D] symbolic}}}
-  const shape = [...lenField(1, strField(2, 'N')), ...lenField(1, strField(2, 'D'))];
-  const tensorType = [...intField(1, ELEM_FLOAT), ...lenField(2, shape)];
-  return [...strField(1, name), ...lenField(2, lenField(1, tensorType))];
-}
-
 /** The output name to fetch for a choice, and the model bytes to load (patched when needed). */
 export function withFeatureOutput(model: Uint8Array, recipe: FeatureRecipe): { bytes: Uint8Array; output: string } {
   if (recipe.kind === 'output') return { bytes: model, output: recipe.tensor };
@@ -176,10 +148,7 @@ export function withFeatureOutput(model: Uint8Array, recipe: FeatureRecipe): { b
   }
   nodes.push(node('Flatten', [x], [`${p}_flat`], `${p}_flatten`, [attrInt('axis', 1)]));
   nodes.push(node('Cast', [`${p}_flat`], [FEATURES_OUTPUT], `${p}_cast`, [attrInt('to', ELEM_FLOAT)]));
-  const graph = [...nodes.flatMap((n) => lenField(1, n)), ...lenField(12, floatMatrixOutput(FEATURES_OUTPUT))];
-  const suffix = new Uint8Array(lenField(7, graph));
-  const out = new Uint8Array(model.length + suffix.length);
-  out.set(model, 0);
-  out.set(suffix, model.length);
-  return { bytes: out, output: FEATURES_OUTPUT };
+  // GraphProto: node=1, output=12; the feature width stays symbolic
+  const graph = [...nodes.flatMap((n) => lenField(1, n)), ...lenField(12, floatOutput(FEATURES_OUTPUT, 'D'))];
+  return { bytes: appendGraph(model, graph), output: FEATURES_OUTPUT };
 }

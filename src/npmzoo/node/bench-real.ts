@@ -4,6 +4,7 @@
 // prior and random; then the same tasks with the real models and the zoo as one candidate set.
 // Model tokens: src/npmzoo/shared/npm-tokens.gen.ts (metadata + ArchToVec of the tfjs weights).
 import { weightedTau } from '../../metrics/ranking.ts';
+import { rerankTopK } from '../../metrics/aggregate.ts';
 import { mulberry32 } from '../../shared/random.ts';
 import type { Scorer } from '../../rank/model/scorer.ts';
 import type { DatasetInput, PreparedModel } from '../../rank/shared/features.ts';
@@ -21,14 +22,6 @@ export const NPM_GT_DIR = 'data/npm-gt';
 
 type Method = [string, (t: string, ms: string[]) => ArrayLike<number> | null];
 
-function rerank(base: ArrayLike<number>, heur: ArrayLike<number>, k: number): Float64Array {
-  const n = base.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => base[b] - base[a]);
-  const top = order.slice(0, k).sort((a, b) => heur[b] - heur[a]);
-  const out = new Float64Array(n);
-  [...top, ...order.slice(k)].forEach((i, r) => (out[i] = n - r));
-  return out;
-}
 
 function randomEval(acc: GtTable['acc'], tasks: string[], models: string[]): QuadrantResult {
   const rs: QuadrantResult[] = [];
@@ -108,7 +101,7 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
     ['self-attention (Model Spider) **', from(self)],
     ['cross-attention ranker', from(cross)],
     ['  metadata only (arch token left out)', from(metaOnly)],
-    ['  + re-rank top-3 by LogME', (t, ms) => { const l = heur(g, 'LogME')(t, ms); return l ? rerank(from(cross)(t, ms), l, 3) : null; }],
+    ['  + re-rank top-3 by LogME', (t, ms) => { const l = heur(g, 'LogME')(t, ms); return l ? rerankTopK(from(cross)(t, ms), l, 3) : null; }],
   ];
   const quads = [
     { name: 'blind models', tasks: tasks.filter((t) => sp.trainDatasets.includes(t.split('/')[0])) },
