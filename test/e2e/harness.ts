@@ -20,10 +20,11 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { chromiumArgs, chromiumPath } from '../../tools/chromium.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHARED_DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
-export const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath;
 export const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
 
 /** Reason to skip the e2e tests, or false. Only a missing browser skips them (CI installs it). */
@@ -31,20 +32,9 @@ export const skipReason: string | false = existsSync(CHROMIUM)
   ? false
   : `e2e tests skipped: no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROME_PATH)`;
 
-// Debian Chromium as root in a sandbox-less container, with no background traffic of its own
-// (so every recorded request is the page's).
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-  '--no-first-run',
-  '--no-default-browser-check',
-];
+// the shared test-browser flags, plus what keeps a Playwright-launched profile quiet, so that
+// every recorded request is the page's
+export const CHROMIUM_ARGS = [...chromiumArgs, '--disable-default-apps', '--disable-domain-reliability', '--no-default-browser-check'];
 
 // temporary folders (builds, datasets), removed when the process exits
 const temporary: string[] = [];

@@ -81,17 +81,4 @@ async function npmModels(ctx, next) {
 export const serverMiddleware = [isolationHeaders, ortAssets, sharedFixtures, blankPage, npmModels, tfjsWasmAssets];
 export const nodeResolve = { exportConditions: ['browser', 'import', 'default'] };
 
-export const chromiumPath = process.env.CHROME_PATH || '/usr/bin/chromium';
-// Debian Chromium as root in a sandbox-less container, with no background traffic
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
-// WebGPU without a GPU: SwiftShader's software adapter
-export const webgpuArgs = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader'];
+export { chromiumPath, chromiumArgs, webgpuArgs } from '../chromium.mjs';
