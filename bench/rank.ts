@@ -20,6 +20,8 @@ import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts
 import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
 import { loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
 import { realModelsBench } from '../src/npmzoo/node/bench-real.ts';
+import { meanDirection } from '../src/select/shared/explain.ts';
+import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores } from '../src/select/shared/neighbour.ts';
 
 const arg = (n: string) => { const i = process.argv.indexOf(n); return i >= 0 ? process.argv[i + 1] : undefined; };
 
@@ -107,10 +109,26 @@ export async function main(): Promise<void> {
     .map((n) => ({ n, tau: evaluate(a.gt.acc, sp.trainTasks, sp.trainModels, (t, ms) => (hasIn(a.gt, t, ms, [n]) ? heurIn(a.gt, n)(t, ms) : null)).tau }))
     .sort((x, y) => y.tau - x.tau)[0].n;
   const score = (kind: string) => (t: string, ms: string[]) => ms.map((id) => rankerScores.get(kind)!.get(t)!.get(id)!);
+  // known models: their standing on the nearest training tasks (the GT the ranker was trained on)
+  const trainMeasured = sp.trainTasks.filter((t) => inputs.has(t) && a.gt.acc.has(t)).map((t) => {
+    const inp = inputs.get(t)!;
+    const row = a.gt.acc.get(t)!;
+    return measuredTask(t, t.split('/')[0], inp.centres, inp.n, inp.centres.length / inp.n, new Map(sp.trainModels.filter((m) => row.has(m)).map((m) => [m, row.get(m)!])));
+  });
+  // k chosen on the training quadrant only (leave-one-dataset-out over training tasks x models)
+  const kChoice = chooseNeighbourK(trainMeasured);
+  const NEIGHBOUR_K = kChoice.k;
+  const nearestGt = (t: string, ms: string[]) => {
+    const inp = inputs.get(t);
+    if (!inp) return null;
+    const v = neighbourScores(meanDirection(inp.centres, inp.n, inp.centres.length / inp.n), trainMeasured.filter((u) => u.id !== t), ms, { k: NEIGHBOUR_K });
+    return v.every(Number.isFinite) ? v : null;
+  };
   const methods: [string, (t: string, ms: string[]) => ArrayLike<number> | null][] = [
     ['random (mean of 100 draws)', () => null],
     ['prior: size + source accuracy', (_t, ms) => borda([ms.map((id) => byId.get(id)!.params), ms.map((id) => byId.get(id)!.sourceAccuracy)])],
     ['prior: mean GT on training tasks', (_t, ms) => (ms.every((id) => meanGt.has(id)) ? ms.map((id) => meanGt.get(id)!) : null)],
+    [`measured GT on the ${NEIGHBOUR_K >= 1000 ? 'all' : NEIGHBOUR_K} nearest training tasks`, nearestGt],
     ['LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? heur('LogME')(t, ms) : null)],
     [`best other heuristic (${bestOther})`, (t, ms) => (hasAll(t, ms, [bestOther]) ? heur(bestOther)(t, ms) : null)],
     ['Copeland of heuristics', (t, ms) => (hasAll(t, ms, SCORE_NAMES) ? copeland(SCORE_NAMES.map((n) => heur(n)(t, ms))) : null)],
@@ -118,6 +136,7 @@ export async function main(): Promise<void> {
     ['cross-attention ranker', score('cross')],
     ['  + re-rank top-3 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerankTopK(score('cross')(t, ms), heur('LogME')(t, ms), 3) : null)],
     ['  + re-rank top-5 by LogME', (t, ms) => (hasAll(t, ms, ['LogME']) ? rerankTopK(score('cross')(t, ms), heur('LogME')(t, ms), 5) : null)],
+    ['  + measured GT on the nearest tasks (mean)', (t, ms) => { const n = nearestGt(t, ms); return n ? blendWithMeasured(score('cross')(t, ms), n) : null; }],
   ];
   const randomEval = (q: Quadrant): QuadrantResult => {
     const rs: QuadrantResult[] = [];
@@ -144,7 +163,7 @@ export async function main(): Promise<void> {
   });
 
   const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
-  const W = 44;
+  const W = 48;
   console.log(`\nbench:rank - ranker ${art.id} (encoder ${art.encoder.id}), GT ${gt.source.replace(resolve('.') + '/', '')}`);
   if (dataDir) console.log(`folder: ${dataDir} (never trained on: a blind dataset); its tasks: ${[...inputs.keys()].join(', ')}`);
   console.log(`blind datasets of the split: ${sp.blindDatasets.join(', ')}; blind models (${sp.blindModels.length}): ${sp.blindModels.join(', ')}`);
@@ -157,7 +176,8 @@ export async function main(): Promise<void> {
   const bd = results.find(([n]) => n === 'cross-attention ranker')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
   const lm = results.find(([n]) => n === 'LogME')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
   // the real pre-trained npm models (data/npm-gt): the hardest blind-model test, alone and with the zoo
-  const real = realModelsBench({ scorer, taskTok: a.taskTok, zoo: all, zooGt: a.gt, split: sp, cat: a.cat });
+  console.log(`measured-GT neighbours: k = ${NEIGHBOUR_K} chosen on the training tasks (leave-one-dataset-out weighted tau: ${kChoice.tried.map((x) => `k=${x.k} ${x.tau.toFixed(3)}`).join(', ')})`);
+  const real = realModelsBench({ scorer, taskTok: a.taskTok, zoo: all, zooGt: a.gt, split: sp, cat: a.cat, neighbourK: NEIGHBOUR_K });
   for (const l of real.lines) console.log(l);
   console.log(real.mixedLine);
   console.log(real.line);

@@ -9,7 +9,7 @@ import { npmPreprocessSpec } from './shared/preprocess.ts';
 import { syntheticImages } from './shared/synthetic.ts';
 import { fileFacts, lockInfo, readModelFiles } from './node/files.ts';
 import { loadInventory } from './node/inventory.ts';
-import { ensureCpuOrBest, inputTensor, prepareImages } from './tfjs/features.ts';
+import { ensureCpuOrBest, extractFeatures, inputTensor, loadNpmModel, prepareImages } from './tfjs/features.ts';
 import { bestRealVsTrained, noiseCeiling, parseGt } from './shared/report.ts';
 
 test('inventory: every model file of the pinned packages, versioned, pinned to the lock file', () => {
@@ -63,6 +63,18 @@ test('input preparation: value ranges, grey and layout follow the spec', async (
   assert.ok(Math.abs(v[0] - 1) < 1e-3 && Math.abs(v[2] - 0.2989) < 1e-3, `grey ${[...v]}`);
   g.dispose();
   assert.equal(syntheticImages(2)[1].data.length, 96 * 80 * 4);
+});
+
+test('an NCHW graph (nanodet) pools over its H,W: the feature width is the inventory\'s', async () => {
+  await ensureCpuOrBest('cpu');
+  const e = loadInventory().models.find((m) => m.id === 'nanodet')!;
+  assert.equal(e.input.layout, 'NCHW');
+  const doc = NPM_MODEL_DOCS.find((d) => d.id === 'nanodet')!;
+  const m = await loadNpmModel(readModelFiles(doc), doc.format);
+  const y = await extractFeatures(m, e.feature!, prepareImages(syntheticImages(1), e.input), 1, e.input);
+  m.dispose();
+  assert.equal(y.length, e.feature!.dim);
+  assert.ok(y.every(Number.isFinite) && y.some((v) => v !== 0));
 });
 
 test('catalogue entries and the summary line', () => {

@@ -9,6 +9,7 @@ import type { ZsApp } from '../ui/app.ts';
 import type { ZsResults } from './client/results.ts';
 import { parseRecommendation, CSV_COLUMNS } from './shared/recommendation.ts';
 import { toCsv } from './shared/recommendation.ts';
+import { standings } from './shared/neighbour.ts';
 import { loadResultsContext, rankAll, type ResultsContext } from './client/session.ts';
 
 let context: ResultsContext | null = null;
@@ -53,6 +54,22 @@ describe('results page', () => {
     expect(median).to.be.lessThan(100);
     // scores differ: the ranker looked at the data
     expect(new Set(el.candidates!.map((c) => c.rankerScore.toFixed(4))).size).to.be.greaterThan(10);
+    // zoo and npm models are known (measured GT): their fit averages the ranker's standing with the
+    // standing measured on the tasks nearest this data; both in 0..1
+    const r0 = rankAll(ctx(), app.report!.tokens!);
+    const known = el.candidates!.filter((c) => c.kind === 'zoo' || c.kind === 'npm');
+    expect(known.length).to.be.greaterThanOrEqual(52);
+    for (const c of known) {
+      expect(c.measuredStanding, c.id).to.be.a('number');
+      expect(c.measuredStanding!).to.be.within(0, 1);
+      expect(c.rankerScore).to.be.within(0, 1);
+    }
+    expect(el.candidates!.some((c) => c.kind === 'npm'), 'npm rows').to.equal(true);
+    // fit = (share of the candidates the ranker scores it above + measured standing) / 2
+    const raw = el.candidates!.map((c) => c.rankerRaw!);
+    const st = standings(raw);
+    el.candidates!.forEach((c, j) => expect(Math.abs(c.rankerScore - (c.measuredStanding == null ? st[j] : (st[j] + c.measuredStanding) / 2)), c.id).to.be.lessThan(1e-9));
+    expect(Array.from(r0.fit).every((v) => v >= 0 && v <= 1)).to.equal(true);
     await until(() => el.candidates!.every((c) => c.cost), 'costs from the device micro-benchmark');
     await el.updateComplete;
     expect(rowsOf(el).length).to.equal(el.candidates!.length);
@@ -188,6 +205,7 @@ describe('results page', () => {
     expect(row.label).to.equal('my-resnet.onnx');
     expect(el.rows().length).to.equal(el.candidates!.length);
     expect(row.cost?.measured).to.equal(false); // predicted from its graph until measured
+    expect(row.measuredStanding).to.equal(null); // never measured: the ranker's standing alone
     await el.updateComplete;
     expect(q(el, `tr[data-model="${row.id}"]`).textContent).to.match(/your model/);
     // a truncated file is refused with a message and nothing is added

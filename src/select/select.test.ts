@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { NEIGHBOUR_KS } from './shared/neighbour.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
@@ -101,4 +102,9 @@ test('explain file: committed, matches the committed ranker, every task has meas
     assert.equal(b64ToF32(t.input.centres).length, t.input.n * f.p, t.id);
     assert.ok(Object.keys(t.accuracy).length >= 40, t.id);
   }
+  // the npm models' measured GT is in (they are known models in the page), and k was chosen
+  assert.ok(f.tasks.filter((t) => Object.keys(t.accuracy).some((m) => m.startsWith('npm:'))).length >= 18);
+  assert.ok(NEIGHBOUR_KS.includes(f.neighbour.k as (typeof NEIGHBOUR_KS)[number]));
+  assert.equal(f.neighbour.tried.length, NEIGHBOUR_KS.length);
+  assert.equal(Math.max(...f.neighbour.tried.map((x) => x.tau)), f.neighbour.tried.find((x) => x.k === f.neighbour.k)!.tau);
 });

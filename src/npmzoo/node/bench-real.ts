@@ -17,6 +17,7 @@ import { isReal, realModelsBenchLine } from '../shared/report.ts';
 import { NPM_MODEL_TOKENS } from '../shared/npm-tokens.gen.ts';
 import { npmPrepareInputs, staleTokens } from '../shared/tokens.ts';
 import { loadInventory } from './inventory-file.ts';
+import { blendWithMeasured, measuredTask, neighbourScores, type MeasuredTask } from '../../select/shared/neighbour.ts';
 
 export const NPM_GT_DIR = 'data/npm-gt';
 
@@ -63,8 +64,9 @@ export interface RealModelsBench {
   figures: { ranker: number; logme: number; mixedRanker: number; mixedLogme: number };
 }
 
-export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, DatasetTokens>; zoo: PreparedModel[]; zooGt: GtTable; split: Split; cat: ZooCatalogue }): RealModelsBench {
+export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, DatasetTokens>; zoo: PreparedModel[]; zooGt: GtTable; split: Split; cat: ZooCatalogue; neighbourK: number }): RealModelsBench {
   const { scorer, split: sp } = o;
+  const NEIGHBOUR_K = o.neighbourK;
   const g = loadGt(NPM_GT_DIR, 'npm-gt-csv-only');
   const tasks = [...g.acc.keys()].sort();
   const models = [...new Set([...g.acc.values()].flatMap((r) => [...r.keys()]))].filter(isReal).sort();
@@ -93,6 +95,15 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
     const o2 = tasks.filter((u) => u !== t && g.acc.get(u)?.has(id)).map((u) => g.acc.get(u)!.get(id)!);
     return o2.length ? o2.reduce((a, b) => a + b, 0) / o2.length : NaN;
   });
+  // once measured, a real model is known: score it by its standing on the nearest measured tasks of
+  // the other datasets (leave-one-dataset-out: the scored dataset's own tasks are never read)
+  const measured = (acc: GtTable['acc']): MeasuredTask[] => tasks.map((t) => {
+    const inp = inputs.get(t)!;
+    return measuredTask(t, t.split('/')[0], inp.centres, inp.n, inp.centres.length / inp.n, acc.get(t)!);
+  });
+  const neighbour = (mt: MeasuredTask[]) => (t: string, ms: string[]) =>
+    neighbourScores(mt.find((u) => u.id === t)!.direction, mt, ms, { k: NEIGHBOUR_K, excludeDatasets: new Set([t.split('/')[0]]) });
+  const realMeasured = measured(g.acc);
   const methods: Method[] = [
     ['random (mean of 100 draws)', () => null],
     ['prior: size (params)', (_t, ms) => ms.map((id) => params.get(id)!)],
@@ -102,6 +113,8 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
     ['cross-attention ranker', from(cross)],
     ['  metadata only (arch token left out)', from(metaOnly)],
     ['  + re-rank top-3 by LogME', (t, ms) => { const l = heur(g, 'LogME')(t, ms); return l ? rerankTopK(from(cross)(t, ms), l, 3) : null; }],
+    [`measured GT on the ${NEIGHBOUR_K >= 1000 ? 'all' : NEIGHBOUR_K} nearest other-dataset tasks †`, neighbour(realMeasured)],
+    ['  + cross-attention ranker (mean of standings)', (t, ms) => blendWithMeasured(from(cross)(t, ms), neighbour(realMeasured)(t, ms))],
   ];
   const quads = [
     { name: 'blind models', tasks: tasks.filter((t) => sp.trainDatasets.includes(t.split('/')[0])) },
@@ -112,7 +125,7 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
   const ceil = quads.map((q) => ceilingOf(g, q.tasks, models));
 
   const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
-  const W = 44;
+  const W = 52;
   const cell = (r: QuadrantResult) => (r.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)}` : '  —').padEnd(40);
   const lines: string[] = [];
   lines.push('');
@@ -123,6 +136,7 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
   lines.push('GT noise ceiling (seed 0 vs seed 1)'.padEnd(W) + ceil.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(40)).join(''));
   lines.push('* reads these models\' own GT on the other tasks: a reference, not available to a blind ranker');
   lines.push('** scores a model through its learned per-model token: none exists for a model it never trained on');
+  lines.push(`† the models as known ones: each one's standing on the ${NEIGHBOUR_K >= 1000 ? 'all' : NEIGHBOUR_K} measured tasks nearest to the task (ranker PCA space), the task's own dataset left out`);
 
   // --- the real models and the zoo together, one candidate set per task
   const zooIds = o.zoo.map((m) => m.id);
@@ -137,6 +151,8 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
     ['prior: size (params)', (_t, ms) => ms.map((id) => params.get(id)!)],
     ['LogME', heur(mixedGt, 'LogME')],
     ['cross-attention ranker', from(mCross)],
+    [`measured GT on the ${NEIGHBOUR_K >= 1000 ? 'all' : NEIGHBOUR_K} nearest other-dataset tasks †`, neighbour(measured(acc))],
+    ['  + cross-attention ranker (mean of standings)', (t, ms) => blendWithMeasured(from(mCross)(t, ms), neighbour(measured(acc))(t, ms))],
   ];
   const mres = mixedMethods.map(([name, f]) => [name, name.startsWith('random') ? randomEval(acc, tasks, ids) : evaluate(acc, tasks, ids, f)] as const);
   const nCand = Math.round(tasks.reduce((s, t) => s + acc.get(t)!.size, 0) / tasks.length);

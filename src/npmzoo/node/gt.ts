@@ -156,7 +156,10 @@ export async function main(): Promise<void> {
     (model as LoadedNpmModel | null)?.dispose();
     console.log(`  ${id}: done (${((Date.now() - tm) / 1000).toFixed(1)} s, ${((Date.now() - t0) / 60000).toFixed(1)} min)`);
   }
-  writeTables(outDir, inv.models.filter((m) => m.feature).map((m) => npmModelId(m.package, m.id)), tasks, seeds, done, seedsFor, inv.models);
+  // re-read: other runs (one per model, in parallel) append to the same file
+  const all = readResults(resultsPath);
+  for (const [k, r] of done) if (!all.has(k)) all.set(k, r);
+  writeTables(outDir, inv.models.filter((m) => m.feature).map((m) => npmModelId(m.package, m.id)), tasks, seeds, all, seedsFor, inv.models);
 }
 
 /** gt.csv / scores.csv / gt-meta.json in the zoo's format (src/zoo/node/gt.ts writeTables), for every result measured so far. */

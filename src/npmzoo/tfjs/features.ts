@@ -90,7 +90,8 @@ export async function extractFeatures(m: LoadedNpmModel, f: Pick<NpmFeatureNode,
     else y = m.featureLayers!.predict(x) as Tensor;
     const pooled = tf.tidy(() => {
       let t = y;
-      if (f.pooling === 'mean-hw' && t.rank === 4) t = tf.mean(t, [1, 2]);
+      // H,W follow the model's input layout (the inspector reads the width the same way)
+      if (f.pooling === 'mean-hw' && t.rank === 4) t = tf.mean(t, s.layout === 'NCHW' ? [2, 3] : [1, 2]);
       return tf.reshape(t, [k, -1]);
     });
     const v = (await pooled.data()) as Float32Array;

@@ -1,6 +1,9 @@
 // `npm run rank:explain`: writes models/ranker/explain.json, what the results page needs to explain
 // a recommendation: every training task's ranker input (for "your data is nearest to ...") and the
-// ground-truth accuracies measured on it. Rerun after `npm run rank:train` (the PCA must match).
+// ground-truth accuracies measured on it (the zoo's data/zoo-gt and the npm models' data/npm-gt),
+// and the k of the measured-neighbour score (src/select/shared/neighbour.ts), chosen by
+// leave-one-dataset-out over these tasks. Rerun after `npm run rank:train` (the PCA must match) or
+// after new GT.
 import './tf-shim.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +12,8 @@ import { f32ToB64, type RankerArtifact } from '../shared/artifact.ts';
 import { assemble } from './assemble.ts';
 import { SHARED_DATASETS } from '../../zoo/node/dataset.ts';
 import { EXPLAIN_FORMAT, EXPLAIN_VERSION, type ExplainFile } from '../../select/shared/explain.ts';
+import { chooseNeighbourK, measuredTask } from '../../select/shared/neighbour.ts';
+import { parseGt } from '../../npmzoo/shared/report.ts';
 
 const OUT = 'models/ranker/explain.json';
 const art = JSON.parse(readFileSync('models/ranker/ranker.json', 'utf8')) as RankerArtifact;
@@ -17,6 +22,9 @@ const manifest = JSON.parse(readFileSync(join(SHARED_DATASETS, 'MANIFEST.json'),
 const domainOf = new Map(manifest.datasets.map((d) => [d.name, d.domain]));
 const a = await assemble({ log: true });
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
+// the npm models' measured GT on the same tasks (seed 0, as the zoo's)
+const npmAcc = new Map<string, [string, number][]>();
+for (const r of parseGt(readFileSync('data/npm-gt/gt.csv', 'utf8'))) if (r.seed === 0) npmAcc.set(r.task, [...(npmAcc.get(r.task) ?? []), [r.model, r.accuracy]]);
 const tasks = a.tasks
   .filter((t) => a.taskTok.has(t.id) && a.gt.acc.has(t.id))
   .map((t) => {
@@ -27,17 +35,21 @@ const tasks = a.tasks
       domain: domainOf.get(t.dataset) ?? 'unknown',
       classes: inp.n,
       input: { n: inp.n, rows: f32ToB64(inp.rows), centres: f32ToB64(inp.centres), stats: inp.stats.map(round) },
-      accuracy: Object.fromEntries([...a.gt.acc.get(t.id)!].map(([m, v]) => [m, round(v)])),
+      accuracy: Object.fromEntries([...a.gt.acc.get(t.id)!, ...(npmAcc.get(t.id) ?? [])].map(([m, v]) => [m, round(v)])),
     };
   });
+const choice = chooseNeighbourK(tasks.map((t) => measuredTask(t.id, t.dataset, scorer.datasetInput(a.taskTok.get(t.id)!).centres, t.classes, art.pca.p, new Map(Object.entries(t.accuracy)))));
 const file: ExplainFile = {
   format: EXPLAIN_FORMAT,
   version: EXPLAIN_VERSION,
   ranker: art.id,
   p: art.pca.p,
   domains: [...new Set(tasks.map((t) => t.domain))].sort(),
+  neighbour: { k: choice.k, tried: choice.tried.map((x) => ({ ...x, tau: round(x.tau) })) },
   tasks,
 };
 writeFileSync(OUT, JSON.stringify(file));
-console.log(`${OUT}: ${tasks.length} tasks, ${file.domains.length} domains, ${(JSON.stringify(file).length / 1024).toFixed(0)} KiB`);
+const models = new Set(tasks.flatMap((t) => Object.keys(t.accuracy)));
+console.log(`${OUT}: ${tasks.length} tasks, ${models.size} measured models (${[...models].filter((m) => m.startsWith('npm:')).length} npm), ${file.domains.length} domains, ${(JSON.stringify(file).length / 1024).toFixed(0)} KiB`);
+console.log(`measured-neighbour k = ${choice.k} (leave-one-dataset-out weighted tau: ${choice.tried.map((x) => `k=${x.k} ${x.tau.toFixed(3)}`).join(', ')})`);
 scorer.dispose();

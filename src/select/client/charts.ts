@@ -29,7 +29,7 @@ export function paretoChart(canvas: HTMLCanvasElement, rows: ResultRow[], onPick
       maintainAspectRatio: false,
       scales: {
         x: { type: 'logarithmic', title: { display: true, text: 'latency on this device, ms (batch 1, log scale)' } },
-        y: { title: { display: true, text: 'ranker score (higher is better)' } },
+        y: { title: { display: true, text: 'fit score (higher is better)' } },
       },
       plugins: {
         tooltip: { callbacks: { label: (c) => { const d = c.raw as { label: string; x: number; y: number }; return `${d.label}: ${d.x.toFixed(2)} ms, score ${d.y.toFixed(3)}`; } } },

@@ -1,5 +1,5 @@
 // <zs-results>: the recommendation a person acts on. Ranked table (sortable, filterable, budgets as
-// controls), Pareto chart of ranker score vs latency here, a card per model saying why, the fine
+// controls), Pareto chart of fit score vs latency here, a card per model saying why, the fine
 // stage ("check the top k here"), the user's own models, and export/import. It renders and emits
 // events; the app runs the heavy work (workers) and feeds the results back in.
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
@@ -29,7 +29,7 @@ const compact = (n: number | null) => (n == null ? '—' : n >= 1e6 ? `${(n / 1e
 const COLUMNS: { key: SortKey; label: string; title: string }[] = [
   { key: 'rank', label: '#', title: 'final position under your budgets' },
   { key: 'label', label: 'model', title: 'open the card: why this model' },
-  { key: 'rankerScore', label: 'ranker score', title: 'predicted fit for your data (relative; higher is better)' },
+  { key: 'rankerScore', label: 'fit score', title: 'fit for your data, 0..1: the ranker\u2019s standing among these models, averaged with how the model measured on the tasks nearest yours where it was measured' },
   { key: 'accuracy', label: 'checked here', title: 'linear-probe accuracy on your images (fine stage)' },
   { key: 'latencyMs', label: 'latency', title: 'batch-1 latency on this device: measured here, or predicted' },
   { key: 'bytes', label: 'size', title: 'model file size' },
@@ -245,7 +245,7 @@ export class ZsResults extends LitElement {
       <p>
         ${r.kind === 'user' ? 'Your model' : r.kind === 'npm' ? 'A real pre-trained model from an npm package (tfjs), served by this app' : `${r.family} trained by ZooScout`}${r.source ? html`, ${r.kind === 'npm' ? 'trained on' : 'fine-tuned on'} <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
         ${compact(r.params)} parameters, ${r.macs ? `${(r.macs / 1e6).toFixed(1)} M MACs, ` : ''}${mb(r.cost?.bytes ?? r.bytes)}${r.inputSize ? `, input ${r.inputSize}×${r.inputSize}` : ''}.
-        Ranker: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}).
+        Fit: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}${r.measuredStanding != null ? html`: the ranker’s standing averaged with <strong>${(100 * r.measuredStanding).toFixed(0)}%</strong>, the share of the measured models it beat on the tasks nearest your data` : r.rankerRaw !== undefined ? ': the ranker’s standing alone; never measured' : ''}).
         ${r.fine?.status === 'done' && r.fine.accuracy !== undefined ? html`Checked on your images: <strong>${(100 * r.fine.accuracy).toFixed(1)}%</strong> linear-probe accuracy${r.fine.logme !== undefined ? `, LogME ${r.fine.logme.toFixed(3)}` : ''}.` : 'Not checked on your images yet.'}
         ${r.cost ? html`Latency ${msf(r.cost.latencyMs)} ms on ${r.cost.backend.toUpperCase()}, ${r.cost.measured ? 'measured on this device' : 'predicted from its graph and this device’s micro-benchmark'}.` : ''}
       </p>

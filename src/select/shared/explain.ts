@@ -4,7 +4,7 @@
 import type { DatasetInput } from '../../rank/shared/features.ts';
 
 export const EXPLAIN_FORMAT = 'zooscout.explain';
-export const EXPLAIN_VERSION = 1;
+export const EXPLAIN_VERSION = 2;
 
 export interface ExplainTask {
   id: string;
@@ -13,7 +13,7 @@ export interface ExplainTask {
   classes: number;
   /** the ranker's input for this task (b64 float32 rows/centres; see DatasetInput) */
   input: { n: number; rows: string; centres: string; stats: number[] };
-  /** measured linear-probe accuracy per zoo model (seed 0 of the ground truth) */
+  /** measured linear-probe accuracy per model, the zoo's and the npm models' (seed 0 of the ground truth) */
   accuracy: Record<string, number>;
 }
 
@@ -24,6 +24,8 @@ export interface ExplainFile {
   ranker: string;
   p: number;
   domains: string[];
+  /** the measured-neighbour score's k (neighbour.ts), chosen by leave-one-dataset-out over these tasks (v2) */
+  neighbour: { k: number; tried: { k: number; tau: number; tasks: number }[] };
   tasks: ExplainTask[];
 }
 

@@ -32,8 +32,17 @@ export interface CandidateInput {
   /** dataset the model was fine-tuned on ('pool' = pre-trained only), null when unknown */
   source: string | null;
   sourceDomain: string | null;
-  /** the ranker's score for the user's data (higher is better; relative, not a probability) */
+  /**
+   * fit for the user's data, what orders the table (higher is better, 0..1 for a ranking made in
+   * the page): the ranker's standing among the candidates (share of them it scores above), averaged
+   * with `measuredStanding` where the model has one. Field name kept from v1, where it held the
+   * ranker's raw score.
+   */
   rankerScore: number;
+  /** the cross-attention ranker's raw score */
+  rankerRaw?: number;
+  /** standing on the measured tasks nearest the user's data (share of the models measured there it beat); null: never measured */
+  measuredStanding?: number | null;
   cost: ModelCost | null;
   fine?: FineCheck;
 }
@@ -165,7 +174,7 @@ export function filterRows(rows: ResultRow[], f: RowFilter): ResultRow[] {
 }
 
 export const CSV_COLUMNS = [
-  'rank', 'id', 'label', 'kind', 'family', 'source', 'source_domain', 'ranker_score', 'ranker_rank', 'checked_accuracy', 'checked_logme',
+  'rank', 'id', 'label', 'kind', 'family', 'source', 'source_domain', 'fit_score', 'fit_rank', 'ranker_raw', 'measured_standing', 'checked_accuracy', 'checked_logme',
   'latency_ms', 'latency_measured', 'images_per_s', 'size_bytes', 'memory_bytes', 'params', 'macs', 'input_size', 'feasible', 'violations', 'pareto',
 ] as const;
 
@@ -179,7 +188,7 @@ export function toCsv(rec: Recommendation): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rec.rows) {
     lines.push([
-      r.rank, r.id, r.label, r.kind, r.family, r.source, r.sourceDomain, r.rankerScore, r.rankerRank, r.fine?.accuracy, r.fine?.logme,
+      r.rank, r.id, r.label, r.kind, r.family, r.source, r.sourceDomain, r.rankerScore, r.rankerRank, r.rankerRaw, r.measuredStanding, r.fine?.accuracy, r.fine?.logme,
       r.cost?.latencyMs, r.cost ? r.cost.measured : null, r.cost?.imagesPerSec, r.cost?.bytes ?? r.bytes, r.cost?.memoryBytes, r.params, r.macs,
       r.inputSize, r.feasible, r.violations.join(' '), r.onPareto,
     ].map(csvCell).join(','));
