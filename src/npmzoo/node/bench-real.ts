@@ -145,14 +145,15 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
   const mixedScores: GtTable['scores'] = new Map(tasks.map((t) => [t, new Map([...(o.zooGt.scores.get(t) ?? new Map()), ...(g.scores.get(t) ?? new Map())])]));
   const mixedGt: GtTable = { acc, noise: new Map(), scores: mixedScores, source: '' };
   const mCross = scoresFor(scorer, inputs, all, 'cross');
+  const mixedMeasured = measured(acc);
   const ids = all.map((m) => m.id);
   const mixedMethods: Method[] = [
     ['random (mean of 100 draws)', () => null],
     ['prior: size (params)', (_t, ms) => ms.map((id) => params.get(id)!)],
     ['LogME', heur(mixedGt, 'LogME')],
     ['cross-attention ranker', from(mCross)],
-    [`measured GT on the ${NEIGHBOUR_K >= 1000 ? 'all' : NEIGHBOUR_K} nearest other-dataset tasks †`, neighbour(measured(acc))],
-    ['  + cross-attention ranker (mean of standings)', (t, ms) => blendWithMeasured(from(mCross)(t, ms), neighbour(measured(acc))(t, ms))],
+    [`measured GT on the ${NEIGHBOUR_K >= 1000 ? 'all' : NEIGHBOUR_K} nearest other-dataset tasks †`, neighbour(mixedMeasured)],
+    ['  + cross-attention ranker (mean of standings)', (t, ms) => blendWithMeasured(from(mCross)(t, ms), neighbour(mixedMeasured)(t, ms))],
   ];
   const mres = mixedMethods.map(([name, f]) => [name, name.startsWith('random') ? randomEval(acc, tasks, ids) : evaluate(acc, tasks, ids, f)] as const);
   const nCand = Math.round(tasks.reduce((s, t) => s + acc.get(t)!.size, 0) / tasks.length);
