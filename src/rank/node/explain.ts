@@ -25,10 +25,11 @@ const round = (x: number) => Math.round(x * 1e4) / 1e4;
 // the npm models' measured GT on the same tasks (seed 0, as the zoo's)
 const npmAcc = new Map<string, [string, number][]>();
 for (const r of parseGt(readFileSync('data/npm-gt/gt.csv', 'utf8'))) if (r.seed === 0) npmAcc.set(r.task, [...(npmAcc.get(r.task) ?? []), [r.model, r.accuracy]]);
-const tasks = a.tasks
-  .filter((t) => a.taskTok.has(t.id) && a.gt.acc.has(t.id))
-  .map((t) => {
-    const inp = scorer.datasetInput(a.taskTok.get(t.id)!);
+const kept = a.tasks.filter((t) => a.taskTok.has(t.id) && a.gt.acc.has(t.id));
+const inputs = kept.map((t) => scorer.datasetInput(a.taskTok.get(t.id)!));
+const tasks = kept
+  .map((t, i) => {
+    const inp = inputs[i];
     return {
       id: t.id,
       dataset: t.dataset,
@@ -38,7 +39,7 @@ const tasks = a.tasks
       accuracy: Object.fromEntries([...a.gt.acc.get(t.id)!, ...(npmAcc.get(t.id) ?? [])].map(([m, v]) => [m, round(v)])),
     };
   });
-const choice = chooseNeighbourK(tasks.map((t) => measuredTask(t.id, t.dataset, scorer.datasetInput(a.taskTok.get(t.id)!).centres, t.classes, art.pca.p, new Map(Object.entries(t.accuracy)))));
+const choice = chooseNeighbourK(tasks.map((t, i) => measuredTask(t.id, t.dataset, inputs[i].centres, t.classes, art.pca.p, new Map(Object.entries(t.accuracy)))));
 const file: ExplainFile = {
   format: EXPLAIN_FORMAT,
   version: EXPLAIN_VERSION,

@@ -6,7 +6,7 @@ import { b64ToF32 } from '../../rank/shared/artifact.ts';
 import type { DatasetTokens } from '../../tokens/shared/format.ts';
 import type { ZooCatalogue, ZooModelEntry } from '../../zoo/shared/catalogue.ts';
 import type { ModelCost } from '../../hardware/shared/types.ts';
-import { EXPLAIN_FORMAT, EXPLAIN_VERSION, domainAbility, meanDirection, measuredRank, nearestTasks, type ExplainFile, type NearTask } from '../shared/explain.ts';
+import { EXPLAIN_FORMAT, EXPLAIN_VERSION, domainAbility, meanByDomain, meanDirection, measuredRank, nearestTasks, type ExplainFile, type NearTask } from '../shared/explain.ts';
 import { blendWithMeasured, measuredTask, neighbourScores, standing, type MeasuredTask } from '../shared/neighbour.ts';
 import type { CandidateInput, FineCheck } from '../shared/recommendation.ts';
 
@@ -148,15 +148,7 @@ export function explainModel(ctx: ResultsContext, r: Ranking, id: string): Expla
   const idx = r.models.findIndex((m) => m.id === id);
   const p = domainAbility(ctx.tasks.map((t, k) => ({ domain: t.domain, scores: pred![k] })), idx);
   // measured: the share of the models measured on each task that this one beats, per domain
-  const sum = new Map<string, { s: number; n: number }>();
-  for (const t of ctx.measured) {
-    const v = standing(t.accuracy, id);
-    if (v === null) continue;
-    const d = ctx.tasks.find((x) => x.id === t.id)!.domain;
-    const e = sum.get(d) ?? { s: 0, n: 0 };
-    sum.set(d, { s: e.s + v, n: e.n + 1 });
-  }
-  const m = Object.fromEntries([...sum].map(([d, e]) => [d, e.s / e.n]));
+  const m = meanByDomain(ctx.measured.map((t, k) => ({ domain: ctx.tasks[k].domain, value: standing(t.accuracy, id) })));
   const domains = ctx.explain.domains;
   return { near, domains, predicted: domains.map((d) => p[d] ?? null), measured: domains.map((d) => (d in m ? m[d as keyof typeof m] : null)) };
 }

@@ -68,23 +68,32 @@ export function measuredRank(acc: Record<string, number>, id: string): { rank: n
   return { rank: 1 + vals.filter((x) => x > v).length, of: vals.length };
 }
 
+/** Share of the other values that values[i] beats (ties count half); null with fewer than two values. */
+export function shareBeaten(values: ArrayLike<number>, i: number): number | null {
+  const n = values.length;
+  if (n < 2) return null;
+  const x = values[i];
+  let beats = 0;
+  for (let j = 0; j < n; j++) if (j !== i) beats += values[j] < x ? 1 : values[j] === x ? 0.5 : 0;
+  return beats / (n - 1);
+}
+
+/** Mean of the non-null values per domain. */
+export function meanByDomain(items: Iterable<{ domain: string; value: number | null }>): Record<string, number> {
+  const sum = new Map<string, { s: number; n: number }>();
+  for (const { domain, value } of items) {
+    if (value === null) continue;
+    const e = sum.get(domain) ?? { s: 0, n: 0 };
+    sum.set(domain, { s: e.s + value, n: e.n + 1 });
+  }
+  return Object.fromEntries([...sum].map(([d, e]) => [d, e.s / e.n]));
+}
+
 /**
  * Per-domain ability as a percentile in [0, 1]: for each task the model's score is turned into the
  * fraction of other candidates it beats (ties count half), then averaged over the domain's tasks.
  * Works for predicted scores (the ranker) and measured accuracy alike, so the two can share a chart.
  */
 export function domainAbility(perTask: { domain: string; scores: ArrayLike<number> }[], index: number): Record<string, number> {
-  const sum = new Map<string, { s: number; n: number }>();
-  for (const t of perTask) {
-    const n = t.scores.length;
-    if (n < 2) continue;
-    const x = t.scores[index];
-    let beats = 0;
-    for (let j = 0; j < n; j++) if (j !== index) beats += t.scores[j] < x ? 1 : t.scores[j] === x ? 0.5 : 0;
-    const e = sum.get(t.domain) ?? { s: 0, n: 0 };
-    e.s += beats / (n - 1);
-    e.n++;
-    sum.set(t.domain, e);
-  }
-  return Object.fromEntries([...sum].map(([d, e]) => [d, e.s / e.n]));
+  return meanByDomain(perTask.map((t) => ({ domain: t.domain, value: shareBeaten(t.scores, index) })));
 }

@@ -4,7 +4,7 @@
 // each weighted by its similarity. A model's standing on a task is the share of that task's other
 // candidates it beats (ties half), so tasks with different accuracy levels and candidate sets mix.
 // Pure; the real-models bench (leave-one-dataset-out) and the results page use it.
-import { meanDirection } from './explain.ts';
+import { meanDirection, shareBeaten } from './explain.ts';
 import { weightedTau } from '../../metrics/ranking.ts';
 
 export interface MeasuredTask {
@@ -18,11 +18,8 @@ export interface MeasuredTask {
 
 /** Share of the other models on the task that `id` beats (ties count half); null when not measured there. */
 export function standing(acc: ReadonlyMap<string, number>, id: string): number | null {
-  const x = acc.get(id);
-  if (x === undefined || acc.size < 2) return null;
-  let beats = 0;
-  for (const [m, v] of acc) if (m !== id) beats += v < x ? 1 : v === x ? 0.5 : 0;
-  return beats / (acc.size - 1);
+  if (!acc.has(id)) return null;
+  return shareBeaten([...acc.values()], [...acc.keys()].indexOf(id));
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -71,13 +68,7 @@ export function measuredTask(id: string, dataset: string, centres: ArrayLike<num
 
 /** Each score as the share of the other candidates it beats (ties half): rankers' raw scales made comparable. */
 export function standings(scores: ArrayLike<number>): Float64Array {
-  const n = scores.length;
-  return Float64Array.from({ length: n }, (_, i) => {
-    if (n < 2) return 0.5;
-    let beats = 0;
-    for (let j = 0; j < n; j++) if (j !== i) beats += scores[j] < scores[i] ? 1 : scores[j] === scores[i] ? 0.5 : 0;
-    return beats / (n - 1);
-  });
+  return Float64Array.from({ length: scores.length }, (_, i) => shareBeaten(scores, i) ?? 0.5);
 }
 
 /** The ranker's standing averaged with the measured-neighbour score where a model has one (else the ranker's alone). */
