@@ -18,7 +18,7 @@ import { Scorer } from '../src/rank/model/scorer.ts';
 import type { RankerArtifact, ZooTokens } from '../src/rank/shared/artifact.ts';
 import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts';
 import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
-import { loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
+import { ceilingOf, loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
 import { realModelsBench } from '../src/npmzoo/node/bench-real.ts';
 import { meanDirection } from '../src/select/shared/explain.ts';
 import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores } from '../src/select/shared/neighbour.ts';
@@ -148,19 +148,8 @@ export async function main(): Promise<void> {
     return { tau: avg('tau'), regret: avg('regret'), top3: avg('top3'), tasks: rs[0].tasks };
   };
   const results = methods.map(([name, f]) => [name, quadrants.map((q) => (name.startsWith('random') ? randomEval(q) : evaluate(gt.acc, q.tasks, q.models, f)))] as const);
-  // noise ceiling: weighted tau between the seed-0 and seed-1 GT of the same tasks
-  const ceiling = quadrants.map((q) => {
-    let s = 0, n = 0;
-    for (const t of q.tasks) {
-      const a0 = gt.acc.get(t), a1 = gt.noise.get(t);
-      if (!a0 || !a1) continue;
-      const ms = q.models.filter((m) => a0.has(m) && a1.has(m));
-      if (ms.length < 3) continue;
-      const w = weightedTau(ms.map((m) => a0.get(m)!), ms.map((m) => a1.get(m)!), { rank: null });
-      if (Number.isFinite(w)) { s += w; n++; }
-    }
-    return { tau: s / n, tasks: n };
-  });
+  // noise ceiling: weighted tau between the two halves of the GT's repeats, on the same tasks
+  const ceiling = quadrants.map((q) => ceilingOf(gt, q.tasks, q.models));
 
   const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
   const W = 48;

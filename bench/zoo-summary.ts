@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { realModelsSummaryLine } from '../src/npmzoo/shared/catalogue.ts';
 import { loadInventory } from '../src/npmzoo/node/inventory-file.ts';
 import { parseCsv } from '../src/shared/csv.ts';
+import { GT_CV, protocolLabel } from '../src/probe/shared/cv.ts';
+import { noiseCeilingV2, parseGtCsv, type GtCellV2 } from '../src/zoo/shared/gt-format.ts';
 import { kendallTauB, weightedTau as wtau, type WeightedTauOptions } from '../src/metrics/ranking.ts';
 
 // pairs where both values are known; NaN when fewer than 2 remain or one side is constant
@@ -25,22 +27,22 @@ import { SCORE_NAMES } from '../src/transfer/shared/scores.ts';
 const dir = process.argv[2] ?? 'data/zoo-gt';
 const cat = loadCatalogue();
 const meta = JSON.parse(readFileSync(join(dir, 'gt-meta.json'), 'utf8'));
-const gt = parseCsv(readFileSync(join(dir, 'gt.csv'), 'utf8')).rows;
-const seed0 = meta.seeds[0];
+const cells = parseGtCsv(readFileSync(join(dir, 'gt.csv'), 'utf8'));
+const gt = cells;
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 const std = (a: number[]) => Math.sqrt(mean(a.map((x) => (x - mean(a)) ** 2)));
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
-// acc[task][model] for a seed
-function table(seed: number): Map<string, Map<string, number>> {
+// acc[task][model]: the GT (mean over every fold of every repeat)
+function table(): Map<string, Map<string, number>> {
   const t = new Map<string, Map<string, number>>();
-  for (const r of gt) if (Number(r.seed) === seed) {
+  for (const r of cells) {
     if (!t.has(r.task)) t.set(r.task, new Map());
-    t.get(r.task)!.set(r.model, Number(r.accuracy));
+    t.get(r.task)!.set(r.model, r.accuracy);
   }
   return t;
 }
-const A = table(seed0);
+const A = table();
 const kindOf = new Map<string, string>(
   (JSON.parse(readFileSync(join(dir, 'tasks.json'), 'utf8')).tasks as { id: string; kind: string; classes: string[] }[]).map((t) => [t.id, `${t.kind === 'fewshot' ? 'few-shot' : t.kind}`]),
 );
@@ -54,7 +56,7 @@ console.log(`zoo: ${cat.models.length} models (${fams.map((f) => `${f} ${cat.mod
 console.log(`  params ${Math.min(...cat.models.map((m) => m.params))}..${Math.max(...cat.models.map((m) => m.params))}, MACs ${(Math.min(...cat.models.map((m) => m.macs)) / 1e6).toFixed(1)}M..${(Math.max(...cat.models.map((m) => m.macs)) / 1e6).toFixed(1)}M`);
 console.log(`  sources: ${[...new Set(cat.models.map((m) => `${m.source}(${m.sourceDomain})`))].join(' ')}`);
 console.log(`  blind models: ${cat.models.filter((m) => m.split === 'blind').length} (reserved family ${cat.reservedFamilies.join(',')}, reserved sources ${cat.reservedSources.join(',')})`);
-console.log(`GT: ${models.length} models x ${tasks.length} tasks (${gt.length} rows, ${meta.missing} missing)`);
+console.log(`GT (format v${meta.version}): ${models.length} models x ${tasks.length} tasks (${gt.length} cells, ${meta.missing} missing)`);
 
 // spread
 const stds = tasks.map((t) => std(vec(A.get(t)!).filter(Number.isFinite)));
@@ -85,23 +87,26 @@ best.forEach((b) => {
 });
 console.log(`  best family: ${[...famBest].map(([f, c]) => `${f} ${c}`).join(', ')}`);
 
-// noise ceiling
-for (const s of meta.seeds.slice(1)) {
-  const B = table(s);
-  const taus: number[] = [];
-  for (const t of tasks) if (B.has(t)) {
-    const a = vec(A.get(t)!), b = vec(B.get(t)!);
-    const tau = weightedTau(a, b);
-    if (Number.isFinite(tau)) taus.push(tau);
-  }
-  console.log(`noise ceiling: weighted tau between split seeds ${seed0} and ${s}: mean ${fmt(mean(taus))} over ${taus.length} tasks (median ${fmt([...taus].sort((x, y) => x - y)[taus.length >> 1])})`);
+// noise ceiling: weighted tau between the first and the second half of the repeats, per task kind
+{
+  const kindCeil = (cs: GtCellV2[], few: boolean | null) => noiseCeilingV2(cs, (c) => few === null || (kindOf.get(c.task) === 'few-shot') === few);
+  const all = kindCeil(cells, null);
+  const taus = [...all.perTask.values()].sort((x, y) => x - y);
+  console.log(`noise ceiling (${protocolLabel(GT_CV)}): weighted tau between the two halves of the repeats: mean ${fmt(all.tau)} over ${all.tasks} tasks (median ${fmt(taus[taus.length >> 1])})`);
   const kinds = new Map<string, number[]>();
-  for (const t of tasks) if (B.has(t)) {
-    const tau = weightedTau(vec(A.get(t)!), vec(B.get(t)!));
-    const k = kindOf.get(t) ?? '?';
-    if (Number.isFinite(tau)) (kinds.get(k) ?? kinds.set(k, []).get(k)!).push(tau);
-  }
+  for (const [t, tau] of all.perTask) (kinds.get(kindOf.get(t) ?? '?') ?? kinds.set(kindOf.get(t) ?? '?', []).get(kindOf.get(t) ?? '?')!).push(tau);
   console.log(`  by task kind: ${[...kinds].map(([k, v]) => `${k} ${fmt(mean(v))} (${v.length})`).join(', ')}`);
+  let real: GtCellV2[] = [];
+  try {
+    if (existsSync('data/npm-gt/gt.csv')) real = parseGtCsv(readFileSync('data/npm-gt/gt.csv', 'utf8'));
+  } catch (e) {
+    console.log(`real models: ${(e as Error).message}`);
+  }
+  const realIds = new Set(real.map((c) => c.model));
+  const rz = kindCeil(real, false), rf = kindCeil(real, true), zf = kindCeil(cells, true), zz = kindCeil(cells, false);
+  console.log(`few-shot tasks (${[...kindOf.values()].filter((k) => k === 'few-shot').length}, 8 images per class) are reported apart: noise ceiling zoo ${fmt(zf.tau)}, real ${fmt(rf.tau)}`);
+  console.log(`GT noise ceiling: zoo ${fmt(zz.tau)}, real ${fmt(rz.tau)} (k-fold ${GT_CV.folds} x ${GT_CV.repeats} repeats, probe ${GT_CV.probe})`);
+  console.log(`  (over the ${zz.tasks} full and subset tasks; real = ${realIds.size} real pre-trained models with GT, ${rz.tasks} tasks)`);
 }
 
 // linear probe vs fine-tune

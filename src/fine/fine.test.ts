@@ -9,8 +9,7 @@ import { readGraph, type OnnxGraph } from '../hardware/shared/onnx.ts';
 import { chooseFeatureNode, tensorRanks, withFeatureOutput, FEATURES_OUTPUT } from './shared/feature-node.ts';
 import { FINE_PROBE, HALVING_ABOVE_FLOPS, fullProbeFlops, halvingPlan, plannedTrainings, probeModels, rerank, useHalving, type RerankInput } from './shared/probe.ts';
 import { pickRows, probeLabels, sampleImages } from './shared/data.ts';
-import { linearProbe } from '../probe/shared/probe.ts';
-import { GT_PROBE, TEST_FRACTION } from '../zoo/node/gt.ts';
+import { GT_CV, cvProbe } from '../probe/shared/cv.ts';
 import { encoderById } from '../encode/shared/manifest.ts';
 import { withEmbeddingOutput, EMBEDDING_OUTPUT } from '../encode/shared/onnx-patch.ts';
 import { cosine } from '../encode/shared/vec.ts';
@@ -108,17 +107,16 @@ test('patched graphs run in onnxruntime-node: SqueezeNet fp16 gives float32 [N, 
   }
 });
 
-test('the fine probe settings are the ground truth protocol of src/zoo/node/gt.ts', () => {
-  assert.equal(FINE_PROBE.testFraction, TEST_FRACTION);
-  assert.deepEqual({ cGrid: [...FINE_PROBE.cGrid], folds: FINE_PROBE.folds, maxIter: FINE_PROBE.maxIter }, GT_PROBE);
+test('the fine probe is the ground truth protocol (GT_CV, which src/zoo/node/gt.ts measures with)', () => {
+  assert.equal(FINE_PROBE, GT_CV);
 });
 
 test('halving plan: no cheap round for 1-2 models, one for 3-4, two (at most) beyond', () => {
   assert.deepEqual([1, 2, 3, 4, 5, 8, 16].map((k) => halvingPlan(k).length), [0, 0, 1, 1, 2, 2, 2]);
   assert.deepEqual([1, 2, 3, 4, 5, 8].map((k) => plannedTrainings(k)), [1, 2, 5, 6, 10, 14]);
   assert.equal(plannedTrainings(8, false), 8);
-  // cheap rounds are cheaper than the full probe
-  for (const r of halvingPlan(8)) assert.ok(r.maxIter < FINE_PROBE.maxIter && r.cGrid.length <= FINE_PROBE.cGrid.length);
+  // cheap rounds are cheaper than the full probe: fewer fits
+  for (const r of halvingPlan(8)) assert.ok(r.folds * r.repeats < FINE_PROBE.folds * FINE_PROBE.repeats);
 });
 
 test("halving 'auto': only when the full probes of all models would cost real time", () => {
@@ -158,11 +156,12 @@ test('probeModels: halving drops the weak models on the training split, survivor
   assert.deepEqual(full, ['b', 'd'], 'the two separable models survive to the full probe');
   for (const id of full) {
     const a = arms.find((x) => x.id === id)!;
-    const ref = linearProbe(a.features, labels, n, d, { seed, testFraction: TEST_FRACTION, ...GT_PROBE });
+    const ref = cvProbe(a.features, labels, n, d, { ...GT_CV, seed: GT_CV.seed + seed });
     const p = run.probes.get(id)!;
     assert.equal(p.accuracy, ref.accuracy);
-    assert.equal(p.C, ref.C);
-    assert.equal(p.nTest, ref.test.length);
+    assert.equal(p.folds, ref.folds);
+    assert.equal(p.repeats, GT_CV.repeats);
+    assert.equal(p.nTest + p.nTrain, n);
     assert.equal(p.rounds, 3);
   }
   for (const id of ['a', 'c', 'e']) assert.equal(run.probes.get(id)!.full, false);
@@ -179,7 +178,7 @@ test('probeModels: halving drops the weak models on the training split, survivor
   assert.equal(one.probes.get('b')!.full, true);
 });
 
-const probe = (accuracy: number, full = true, rounds = 2, cv = 0.5): FineProbe => ({ accuracy, C: 0.1, nTrain: 10, nTest: 5, rounds, full, cvAccuracy: cv });
+const probe = (accuracy: number, full = true, rounds = 2, cv = 0.5): FineProbe => ({ accuracy, lambda: 1, folds: 3, repeats: 4, nTrain: 10, nTest: 5, rounds, full, cvAccuracy: cv });
 
 test('rerank: full probes by accuracy, then halving drop-outs by round, then unprobed by LogME; failed and cancelled left out', () => {
   const ms: RerankInput[] = [

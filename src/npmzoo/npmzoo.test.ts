@@ -82,18 +82,20 @@ test('catalogue entries and the summary line', () => {
   const cat = npmCatalogue(inv);
   assert.ok(cat.every((e) => e.split === 'blind' && e.modelUrl.startsWith('/npm-models/') && e.cacheKey.includes(`@${e.version}/`)));
   assert.match(realModelsSummaryLine(inv), /^real pre-trained models: \d+$/);
-  assert.equal(realModelsSummaryLine(inv, 'task,model,seed\na,npm:human/emotion,0\na,resnet-pool,0\nb,npm:human/emotion,0\n'), 'real pre-trained models: 1');
+  assert.equal(realModelsSummaryLine(inv, 'task,model,accuracy\na,npm:human/emotion,0.5\na,resnet-pool,0.5\nb,npm:human/emotion,0.5\n'), 'real pre-trained models: 1');
   assert.equal(npmModelId('nsfwjs', 'mobilenet_v2'), 'npm:nsfwjs/mobilenet_v2');
 });
 
 test('report: best real vs best trained per dataset and the noise ceiling', () => {
-  const csv = ['task,model,seed,accuracy,C,n_train,n_test,classes', 'd/c5-0,a,0,0.5,1,1,1,5', 'd/c5-0,npm:x/b,0,0.7,1,1,1,5', 'd/c5-0,c,0,0.6,1,1,1,5', 'd/c5-0,a,1,0.55,1,1,1,5', 'd/c5-0,npm:x/b,1,0.65,1,1,1,5', 'd/c5-0,c,1,0.6,1,1,1,5'].join('\n');
+  // GT v2: accuracy = mean of the repeats; the ceiling compares the halves (r0,r1) and (r2,r3)
+  const csv = ['task,model,accuracy,r0,r1,r2,r3,folds,n,classes', 'd/c5-0,a,0.525,0.5,0.5,0.55,0.55,5,50,5', 'd/c5-0,npm:x/b,0.675,0.7,0.7,0.65,0.65,5,50,5', 'd/c5-0,c,0.6,0.6,0.6,0.6,0.6,5,50,5'].join('\n');
+  assert.throws(() => parseGt('task,model,seed,accuracy\nd,a,0,0.5\n'), /format v1/);
   const rows = parseGt(csv);
   const r = bestRealVsTrained(rows);
   assert.equal(r[0].dataset, 'd');
   assert.equal(r[0].bestReal, 'npm:x/b');
   assert.equal(r[0].bestTrained, 'c');
-  assert.ok(Math.abs(r[0].margin - 0.1) < 1e-9);
+  assert.ok(Math.abs(r[0].margin - 0.075) < 1e-9);
   const nc = noiseCeiling(rows);
   assert.equal(nc.tasks, 1);
   assert.equal(nc.tau, 1);

@@ -7,6 +7,8 @@ import { parseCsv } from '../shared/csv.ts';
 import { ZOO_DIR, checkEntry, loadCatalogue } from './node/catalogue.ts';
 import { RESERVED_FAMILIES, ZOO_FAMILIES, isBlind } from './shared/catalogue.ts';
 import { makeTasks, resolveTask } from './shared/tasks.ts';
+import { parseGtCsv } from './shared/gt-format.ts';
+import { GT_CV } from '../probe/shared/cv.ts';
 import { zooTargetSplit } from './shared/split.ts';
 import { SCORE_NAMES } from '../transfer/shared/scores.ts';
 
@@ -61,22 +63,21 @@ test('tasks: seeded and deterministic; zoo/target split disjoint', () => {
   }
 });
 
-test('GT table: one row per (model, task) for the primary seed; scores beside it', { skip: !existsSync(join(GT_DIR, 'gt.csv')) }, () => {
+test('GT table (format v2): one cell per (model, task) with its repeats; scores on the same folds beside it', { skip: !existsSync(join(GT_DIR, 'gt.csv')) }, () => {
   const cat = loadCatalogue();
   const meta = JSON.parse(readFileSync(join(GT_DIR, 'gt-meta.json'), 'utf8'));
+  assert.equal(meta.version, 2);
+  assert.deepEqual({ folds: meta.protocol.folds, repeats: meta.protocol.repeats, probe: meta.protocol.probe, lambda: meta.protocol.lambda }, { folds: GT_CV.folds, repeats: GT_CV.repeats, probe: GT_CV.probe, lambda: GT_CV.lambda });
   const tasks = JSON.parse(readFileSync(join(GT_DIR, 'tasks.json'), 'utf8')).tasks as { id: string }[];
-  const gt = parseCsv(readFileSync(join(GT_DIR, 'gt.csv'), 'utf8'));
-  assert.deepEqual(gt.header.slice(0, 4), ['task', 'model', 'seed', 'accuracy']);
-  const primary = gt.rows.filter((r) => Number(r.seed) === meta.seeds[0]);
-  const models = new Set(primary.map((r) => r.model));
-  const taskIds = new Set(primary.map((r) => r.task));
-  assert.equal(primary.length, models.size * taskIds.size, 'complete grid');
+  const cells = parseGtCsv(readFileSync(join(GT_DIR, 'gt.csv'), 'utf8'), readFileSync(join(GT_DIR, 'scores.csv'), 'utf8'));
+  const models = new Set(cells.map((r) => r.model));
+  const taskIds = new Set(cells.map((r) => r.task));
+  assert.equal(cells.length, models.size * taskIds.size, 'complete grid');
   assert.ok(taskIds.size === tasks.length && models.size === cat.models.length, `${models.size} models x ${taskIds.size} tasks`);
-  for (const r of primary) assert.ok(Number(r.accuracy) >= 0 && Number(r.accuracy) <= 1);
-  const second = gt.rows.filter((r) => Number(r.seed) !== meta.seeds[0]);
-  assert.ok(second.length > 0, 'noise-ceiling rows');
-  const sc = parseCsv(readFileSync(join(GT_DIR, 'scores.csv'), 'utf8'));
-  assert.deepEqual(sc.header, ['task', 'model', ...SCORE_NAMES]);
-  assert.equal(sc.rows.length, primary.length);
-  for (const r of sc.rows) for (const n of SCORE_NAMES) assert.ok(Number.isFinite(Number(r[n])), `${r.model} ${r.task} ${n}=${r[n]}`);
+  for (const c of cells) {
+    assert.ok(c.accuracy >= 0 && c.accuracy <= 1);
+    assert.equal(c.repeats.length, GT_CV.repeats);
+    assert.ok(Math.abs(c.repeats.reduce((a, b) => a + b, 0) / c.repeats.length - c.accuracy) < 1e-5, 'the GT is the mean of its repeats');
+    for (const n of SCORE_NAMES) assert.ok(Number.isFinite(c.scores?.[n]), `${c.model} ${c.task} ${n}`);
+  }
 });

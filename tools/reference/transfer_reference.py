@@ -1,8 +1,9 @@
 """Reference values for src/transfer/shared/scores.test.ts, computed once with numpy 1.24 /
 scipy 1.10 / scikit-learn 1.2 (Debian): /usr/bin/python3 tools/reference/transfer_reference.py
-Each score is written from its paper's reference code (thuml/LogME, Transfer-Learning-Library's
+Each score is written from its paper's reference code (thuml/LogME `_fit_fixed_point` and
+`truncated_svd`, Transfer-Learning-Library's
 model-selection code, sklearn LedoitWolf, GBC's diagonal variant), along a path independent of
-the TypeScript one (e.g. LogME in D-space with explicit inverses instead of the spectral trick).
+the TypeScript one (LogME's exact-evidence variant in D-space with explicit inverses: "logmeExact").
 The printed numbers are hard-coded in the test; nothing here runs at test time."""
 import json
 import numpy as np
@@ -47,10 +48,28 @@ def logme_dspace(f, y, max_iter=11, tol=1e-3):
     return float(np.mean(ev))
 
 
+def truncated_svd_thuml(x):
+    """thuml/LogME truncated_svd: SVD through x^T x, singular values <= 1e-10 dropped."""
+    u, s, vh = np.linalg.svd(x.transpose() @ x)
+    s = np.sqrt(s)
+    u_times_sigma = x @ vh.transpose()
+    k = np.sum((s > 1e-10) * 1)
+    s = s.reshape(-1, 1)
+    s = s[:k]
+    vh = vh[:k]
+    u = u_times_sigma[:, :k] / s.reshape(1, -1)
+    return u, s, vh
+
+
 def logme_thuml_fixed_point(f, y):
-    """thuml/LogME LogME._fit_fixed_point, verbatim maths (valid comparison for N > D)."""
+    """thuml/LogME LogME._fit_fixed_point, the authors' maths step by step: N > D goes through
+    truncated_svd, N <= D through np.linalg.svd(full_matrices=False); the log-determinant sums over
+    those min(N, D) singular values only (the score every "LogME" figure of the project means)."""
     n, d = f.shape
-    u, s, vh = np.linalg.svd(f, full_matrices=False)
+    if n > d:
+        u, s, vh = truncated_svd_thuml(f)
+    else:
+        u, s, vh = np.linalg.svd(f, full_matrices=False)
     s = s.reshape(-1, 1)
     sigma = s ** 2
     evidences = []
@@ -149,7 +168,8 @@ for name, (n, d, c) in {"tall": (60, 8, 3), "wide": (12, 30, 3), "mid": (90, 20,
     hs, shrink = h_score_shrinkage(f, y)
     r = {
         "n": n, "d": d, "c": c,
-        "logme": logme_dspace(f, y),
+        "logme": logme_thuml_fixed_point(f, y),
+        "logmeExact": logme_dspace(f, y),
         "leep": leep(prob, y),
         "nce": nce(np.argmax(logits, axis=1), y),
         "hscore": h_score(f, y),
@@ -159,9 +179,16 @@ for name, (n, d, c) in {"tall": (60, 8, 3), "wide": (12, 30, 3), "mid": (90, 20,
         "pca80Components": int(PCA(n_components=0.8, svd_solver="full").fit(f).n_components_),
         "eigvalsCov": np.linalg.eigvalsh(np.cov(f, rowvar=False))[::-1][:3].tolist(),
     }
-    if n > d:
-        r["logmeThuml"] = logme_thuml_fixed_point(f, y)
     out[name] = r
+
+# LogME where the two evidences part: few images, wide features (the fine stage's N of 30-200 and
+# D of 1280), and a rank-deficient tall matrix (N > D, duplicated columns).
+for name, (n, d, c) in {"wide128": (30, 128, 3), "wide1280": (40, 1280, 4)}.items():
+    f, y, _ = dataset(n, d, c)
+    out[name] = {"n": n, "d": d, "c": c, "logme": logme_thuml_fixed_point(f, y), "logmeExact": logme_dspace(f, y)}
+f, y, _ = dataset(50, 6, 2)
+f = np.concatenate([f, f[:, :2]], axis=1)
+out["rankDeficient"] = {"n": 50, "d": 8, "c": 2, "logme": logme_thuml_fixed_point(f, y)}
 
 # N-LEEP on well-separated blobs: EM reaches the same optimum from any sane start, so sklearn's
 # diagonal GMM is a fair reference for ours (1 component per class, PCA keeping 80% variance).

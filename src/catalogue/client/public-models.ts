@@ -436,7 +436,7 @@ export class ZsPublicModels extends LitElement {
     const parts: unknown[] = [];
     if (c.error) parts.push(html`<span class="error">${c.error}</span>`);
     if (c.fine?.status === 'done' && c.fine.probe) {
-      parts.push(html`<span class="probe">probe accuracy ${pct(c.fine.probe.accuracy)}${c.fine.probe.full ? '' : ' (cheap round)'} on ${c.fine.probe.nTest} held-out images</span>`);
+      parts.push(html`<span class="probe">probe accuracy ${pct(c.fine.probe.accuracy)}${c.fine.probe.full ? '' : ' (cheap round)'}, ${c.fine.probe.folds}-fold x ${c.fine.probe.repeats} over ${c.fine.probe.nTrain + c.fine.probe.nTest} images</span>`);
     }
     const sc = Object.entries(c.fine?.scores ?? {});
     if (sc.length) parts.push(html`<span class="muted">${sc.map(([k, v]) => `${k} ${(v as number).toFixed(3)}`).join(' · ')}</span>`);

@@ -1,27 +1,25 @@
-// The fine stage's probe: the project's ground-truth protocol (docs/zoo.md, src/zoo/node/gt.ts:
-// stratified split with test fraction 0.3, C chosen by 2-fold stratified CV on the training split
-// only over {0.01, 0.1, 1}, at most 40 L-BFGS iterations) for the models that survive successive
-// halving (src/probe/shared/halving.ts), whose cheap rounds use a smaller C grid and fewer
-// iterations and score on the training split only, so the test split decides nothing but the
-// reported accuracy. Pure: runs in the worker and in Node tests alike.
+// The fine stage's probe: the project's ground-truth protocol (GT format v2, docs/zoo.md:
+// repeated stratified k-fold over every sampled image, the ridge probe of src/probe/shared/cv.ts
+// GT_CV) at the size the user's data allows (k lowered to the smallest class), for the models that
+// survive successive halving (src/probe/shared/halving.ts), whose cheap rounds run one repeat of the
+// same k-fold. Every accuracy is cross-validated, so no image decides anything but the accuracy it
+// is tested in. Pure: runs in the worker and in Node tests alike.
 import { successiveHalving, type HalvingArm } from '../../probe/shared/halving.ts';
-import { linearProbe, selectC } from '../../probe/shared/probe.ts';
-import { accuracy, fitLogReg } from '../../probe/shared/logreg.ts';
-import { stratifiedSplit, take, takeRows } from '../../probe/shared/split.ts';
+import { GT_CV, cvProbe, foldsFor, type CvProtocol } from '../../probe/shared/cv.ts';
 import type { FineProbe } from './types.ts';
 
-/** The ground-truth probe settings (same values as GT_PROBE and TEST_FRACTION of src/zoo/node/gt.ts). */
-export const FINE_PROBE = { testFraction: 0.3, cGrid: [0.01, 0.1, 1], folds: 2, maxIter: 40 } as const;
+/** The ground-truth protocol, as the GT commands run it (src/zoo/node/gt.ts measures with GT_CV). */
+export const FINE_PROBE: CvProtocol = GT_CV;
 
 export interface CheapRound {
-  cGrid: number[];
-  maxIter: number;
+  folds: number;
+  repeats: number;
 }
 
 /** Cheap rounds before the full probe: none for 1-2 models, then one per halving, at most 2. */
 export function halvingPlan(k: number): CheapRound[] {
   const rounds = k <= 2 ? 0 : Math.min(2, Math.ceil(Math.log2(k)) - 1);
-  const plan: CheapRound[] = [{ cGrid: [0.1], maxIter: 10 }, { cGrid: [...FINE_PROBE.cGrid], maxIter: 20 }];
+  const plan: CheapRound[] = [{ folds: 3, repeats: 1 }, { folds: FINE_PROBE.folds, repeats: 1 }];
   return plan.slice(0, rounds);
 }
 
@@ -29,18 +27,20 @@ export function halvingPlan(k: number): CheapRound[] {
 export const HALVING_ABOVE_FLOPS = 1e10;
 
 /**
- * Rough work of the full probe of k models: (folds x grid + 1 refit) L-BFGS fits of maxIter
- * iterations, each a forward and a backward pass over nTrain x d x classes.
+ * Rough work of the full probe of k models on n images: the task kernel (n^2 d / 2) and, per fold of
+ * each repeat, a Cholesky of the training kernel (n_tr^3 / 3) and the solve and predictions (n^2 classes).
  */
-export function fullProbeFlops(k: number, nTrain: number, d: number, classes: number): number {
-  return k * (FINE_PROBE.folds * FINE_PROBE.cGrid.length + 1) * FINE_PROBE.maxIter * 4 * nTrain * d * classes;
+export function fullProbeFlops(k: number, n: number, d: number, classes: number): number {
+  const fits = FINE_PROBE.folds * FINE_PROBE.repeats;
+  const nTr = (n * (FINE_PROBE.folds - 1)) / FINE_PROBE.folds;
+  return k * ((n * n * d) / 2 + fits * (nTr ** 3 / 3 + 2 * n * nTr * classes));
 }
 
 export type HalvingMode = 'auto' | 'always' | 'never';
 
 /** Whether to run cheap rounds: 'auto' only when the full probes of every model would cost real time. */
-export function useHalving(mode: HalvingMode, k: number, nTrain: number, meanD: number, classes: number): boolean {
-  if (mode === 'auto') return fullProbeFlops(k, nTrain, meanD, classes) > HALVING_ABOVE_FLOPS;
+export function useHalving(mode: HalvingMode, k: number, n: number, meanD: number, classes: number): boolean {
+  if (mode === 'auto') return fullProbeFlops(k, n, meanD, classes) > HALVING_ABOVE_FLOPS;
   return mode === 'always';
 }
 
@@ -70,7 +70,7 @@ export interface ProbeRun {
 /**
  * Successive halving over the models (halving = false: the full probe for all), then the full
  * probe for the survivors. Every model gets a
- * FineProbe: full ones from linearProbe (the GT protocol); models dropped after a cheap round get
+ * FineProbe: full ones from cvProbe (the GT protocol); models dropped after a cheap round get
  * the held-out accuracy of their cheap fit, marked full: false.
  */
 export async function probeModels(
@@ -82,11 +82,9 @@ export async function probeModels(
 ): Promise<ProbeRun> {
   const n = labels.length;
   const plan = halving ? halvingPlan(arms.length) : [];
-  const { train, test } = stratifiedSplit(labels, FINE_PROBE.testFraction, seed);
-  const yTr = take(labels, train);
-  const yTe = take(labels, test);
-  let classes = 0;
-  for (let i = 0; i < n; i++) classes = Math.max(classes, labels[i] + 1);
+  const k = foldsFor(labels, FINE_PROBE.folds);
+  if (k < 2) return { probes: new Map(), rounds: 0 }; // the caller says why (a class with < 2 images)
+  const protocol: CvProtocol = { ...FINE_PROBE, seed: FINE_PROBE.seed + seed };
   const total = plannedTrainings(arms.length, halving);
   let done = 0;
   const probes = new Map<string, FineProbe>();
@@ -94,35 +92,20 @@ export async function probeModels(
   const halvingArms: HalvingArm[] = arms.map((a) => {
     let round = 0;
     let last: FineProbe | null = null;
-    let xTr: Float64Array | null = null;
-    const trainRows = () => (xTr ??= takeRows(a.features, a.d, train));
     return {
       id: a.id,
       async train() {
         if (last?.full) return; // the winner's extra halving rounds: nothing left to train
         const r = round++;
-        if (r < plan.length) {
-          const { cGrid, maxIter } = plan[r];
-          const xs = trainRows();
-          const sel = selectC(xs, yTr, train.length, a.d, { cGrid, folds: FINE_PROBE.folds, maxIter, seed });
-          // the held-out accuracy of this cheap fit is what a model dropped here reports
-          const m = fitLogReg(xs, yTr, train.length, a.d, { C: sel.C, maxIter, classes });
-          last = {
-            accuracy: accuracy(m, takeRows(a.features, a.d, test), yTe, test.length), C: sel.C,
-            nTrain: train.length, nTest: test.length, rounds: r + 1, full: false, cvAccuracy: Math.max(...sel.cvAccuracy),
-          };
-        } else {
-          const p = linearProbe(a.features, labels, n, a.d, { seed, testFraction: FINE_PROBE.testFraction,
-            cGrid: [...FINE_PROBE.cGrid], folds: FINE_PROBE.folds, maxIter: FINE_PROBE.maxIter });
-          last = { accuracy: p.accuracy, C: p.C, nTrain: p.train.length, nTest: p.test.length, rounds: r + 1, full: true,
-            cvAccuracy: Math.max(...p.cvAccuracy) };
-        }
+        const cheap = r < plan.length ? plan[r] : null;
+        const p = cvProbe(a.features, labels, n, a.d, cheap ? { ...protocol, folds: cheap.folds, repeats: cheap.repeats } : protocol);
+        const nTest = Math.round(n / p.folds);
+        last = { accuracy: p.accuracy, lambda: protocol.lambda, folds: p.folds, repeats: p.repeats, nTrain: n - nTest, nTest, rounds: r + 1, full: !cheap, cvAccuracy: p.accuracy };
         probes.set(a.id, last);
         done++;
         await onStep?.(Math.min(done, total), total, a.id);
       },
-      // cheap rounds compare on the training split only; among fully probed models the held-out
-      // accuracy is the measurement the page re-ranks by anyway
+      // cheap rounds: one repeat of the k-fold; the full probe's accuracy ranks above any cheap one
       score: () => (last ? (last.full ? 2 + last.accuracy : last.cvAccuracy) : -1),
     };
   });

@@ -5,7 +5,8 @@ import type { Preprocess } from '../../encode/shared/manifest.ts';
 import type { ScoreName } from '../../transfer/shared/scores.ts';
 
 /** Bump on any incompatible change of FineResult (docs/fine.md). */
-export const FINE_RESULT_VERSION = 1;
+/** v2: the probe is the GT v2 protocol (repeated k-fold, ridge); scores averaged over the training folds */
+export const FINE_RESULT_VERSION = 2;
 
 export interface FineModel {
   id: string;
@@ -44,17 +45,21 @@ export interface FineRequest {
 }
 
 export interface FineProbe {
-  /** held-out top-1 accuracy (test split) */
+  /** mean held-out top-1 accuracy over the folds of every repeat (the GT protocol, src/probe/shared/cv.ts) */
   accuracy: number;
-  /** regularisation chosen on the training split */
-  C: number;
+  /** the ridge probe's penalty */
+  lambda: number;
+  /** k of the k-fold (lowered to the smallest class) and the repeats run */
+  folds: number;
+  repeats: number;
+  /** images per training / test fold (rounded mean) */
   nTrain: number;
   nTest: number;
   /** successive-halving rounds this model was trained in (cheap rounds + the full probe) */
   rounds: number;
-  /** true: the full probe (the ground-truth protocol); false: dropped by successive halving after a cheap round, accuracy from that cheap fit */
+  /** true: the full probe (the ground-truth protocol); false: dropped by successive halving after a cheap round (one repeat) */
   full: boolean;
-  /** best inner cross-validation accuracy on the training split in this model's last round */
+  /** the accuracy of this model's last round (cheap rounds compare on it) */
   cvAccuracy: number;
 }
 
@@ -90,7 +95,7 @@ export interface FineResult {
   /** what the user should know about the data: small classes left out, sampling */
   notes: string[];
   /** the probe protocol that was run */
-  protocol: { testFraction: number; cGrid: number[]; folds: number; maxIter: number; seed: number; halvingRounds: number };
+  protocol: { probe: string; lambda: number; folds: number; repeats: number; seed: number; halvingRounds: number };
   seconds: number;
 }
 

@@ -12,7 +12,7 @@ import { sha256Hex } from '../../encode/shared/model-file.ts';
 import type { Preprocess } from '../../encode/shared/manifest.ts';
 import { readGraph } from '../../hardware/shared/onnx.ts';
 import { computeScores, SCORE_NAMES, type ScoreName } from '../../transfer/shared/scores.ts';
-import { stratifiedSplit } from '../../probe/shared/split.ts';
+import { cvSplits, foldsFor, protocolLabel } from '../../probe/shared/cv.ts';
 import { chooseFeatureNode, withFeatureOutput } from '../shared/feature-node.ts';
 import { FINE_PROBE, halvingPlan, probeModels, rerank, useHalving } from '../shared/probe.ts';
 import { pickRows, probeLabels, sampleImages } from '../shared/data.ts';
@@ -148,9 +148,15 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
     ? `no probe: ${pl.classes.length} class${pl.classes.length === 1 ? '' : 'es'} with at least 2 usable images; the probe and the scores need at least 2`
     : null;
   if (probeError) notes.push(probeError);
-  const split = probeError ? null : stratifiedSplit(pl.labels, FINE_PROBE.testFraction, req.seed);
-  const trainRows = split ? Array.from(split.train, (r) => pl.rows[r]) : [];
-  const trainLabels = split ? Int32Array.from(split.train, (r) => pl.labels[r]) : new Int32Array(0);
+  // the scores see the training folds of the probe's first repeat and are averaged over them, as the
+  // ground truth's scores.csv (src/zoo/shared/gt-cell.ts)
+  const kFolds = probeError ? 0 : foldsFor(pl.labels, FINE_PROBE.folds);
+  const trainFolds = kFolds < 2 ? [] : cvSplits(pl.labels, kFolds, 1, FINE_PROBE.seed + req.seed)[0].map((test) => {
+    const inTest = new Uint8Array(pl.labels.length);
+    test.forEach((i) => (inTest[i] = 1));
+    const rows = pl.rows.filter((_, i) => !inTest[i]);
+    return { rows, labels: Int32Array.from(pl.labels.filter((_, i) => !inTest[i])) };
+  });
 
   // preprocessed tensors shared by models with the same preprocessing (zoo models all share one)
   const uses = new Map<string, number>();
@@ -268,23 +274,27 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
       Object.assign(res, { status: 'done', featureDim: d, images: nUsed, imagesPerSecond: nUsed / featSeconds });
 
       // ---- scores (training split of the probe, as the ground truth's scores.csv) ----
-      if (!probeError && which.length) {
-        const input = {
-          features: pickRows(fx, d, trainRows), n: trainRows.length, d, labels: trainLabels,
-          sourceLogits: logits ? pickRows(logits, z, trainRows) : undefined, seed: req.seed,
-        };
-        const scores: Partial<Record<ScoreName, number>> = {};
+      if (!probeError && trainFolds.length && which.length) {
+        const sums: Partial<Record<ScoreName, number[]>> = {};
         const ts = now();
-        for (let j = 0; j < which.length; j++) {
-          const rate = j / ((now() - ts) / 1000);
-          report({ stage: 'scores', model: mi + 1, models: k, done: j, total: which.length, rate, etaSeconds: rate > 0 ? (which.length - j) / rate + etaFor(mi + 1, nUsed, 0) : NaN }, true);
-          // one score at a time: H-Score on 1000+-d features takes seconds, the page sees which
-          const v = computeScores(input, [which[j]])[which[j]];
-          if (v) scores[which[j]] = v.value;
-          await yieldToLoop();
+        const steps = which.length * trainFolds.length;
+        let step = 0;
+        for (const fold of trainFolds) {
+          const input = {
+            features: pickRows(fx, d, fold.rows), n: fold.rows.length, d, labels: fold.labels,
+            sourceLogits: logits ? pickRows(logits, z, fold.rows) : undefined, seed: req.seed,
+          };
+          for (let j = 0; j < which.length; j++, step++) {
+            const rate = step / ((now() - ts) / 1000);
+            report({ stage: 'scores', model: mi + 1, models: k, done: step, total: steps, rate, etaSeconds: rate > 0 ? (steps - step) / rate + etaFor(mi + 1, nUsed, 0) : NaN }, true);
+            // one score at a time: H-Score on 1000+-d features takes seconds, the page sees which
+            const v = computeScores(input, [which[j]])[which[j]];
+            if (v && Number.isFinite(v.value)) (sums[which[j]] ??= []).push(v.value);
+            await yieldToLoop();
+          }
         }
-        res.scores = scores;
-        report({ stage: 'scores', model: mi + 1, models: k, done: which.length, total: which.length, rate: which.length / ((now() - ts) / 1000), etaSeconds: NaN }, true);
+        res.scores = Object.fromEntries(Object.entries(sums).map(([name, v]) => [name, v!.reduce((a, b) => a + b, 0) / v!.length]));
+        report({ stage: 'scores', model: mi + 1, models: k, done: steps, total: steps, rate: steps / ((now() - ts) / 1000), etaSeconds: NaN }, true);
       }
       if (probeError) res.error = probeError;
       features.set(m.id, { x: fx, d });
@@ -323,7 +333,7 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
     });
     const tp = now();
     const meanD = arms.reduce((s, a) => s + a.d, 0) / Math.max(1, arms.length);
-    halving = useHalving(req.halving ?? 'auto', arms.length, trainRows.length, meanD, pl.classes.length);
+    halving = useHalving(req.halving ?? 'auto', arms.length, pl.rows.length, meanD, pl.classes.length);
     const run = await probeModels(arms, pl.labels, req.seed, async (done, total, id) => {
       const rate = done / ((now() - tp) / 1000);
       report({ stage: 'probe', model: req.models.findIndex((m) => m.id === id) + 1, models: k, done, total, rate, etaSeconds: (total - done) / rate }, done === total);
@@ -350,7 +360,7 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
     cancelled,
     used,
     notes,
-    protocol: { ...FINE_PROBE, cGrid: [...FINE_PROBE.cGrid], seed: req.seed, halvingRounds: halving ? halvingPlan(results.filter((r) => r.status === 'done').length).length : 0 },
+    protocol: { probe: protocolLabel(FINE_PROBE), lambda: FINE_PROBE.lambda, folds: kFolds, repeats: FINE_PROBE.repeats, seed: FINE_PROBE.seed + req.seed, halvingRounds: halving ? halvingPlan(results.filter((r) => r.status === 'done').length).length : 0 },
     seconds: (now() - t0) / 1000,
   };
   return Comlink.transfer(result, transfer);

@@ -11,7 +11,7 @@ import type { DatasetInput, PreparedModel } from '../../rank/shared/features.ts'
 import type { DatasetTokens } from '../../tokens/shared/format.ts';
 import type { ZooCatalogue } from '../../zoo/shared/catalogue.ts';
 import { evaluate, type QuadrantResult, type Split } from '../../rank/node/assemble.ts';
-import { loadGt, type GtTable } from '../../rank/node/data.ts';
+import { ceilingOf, emptyGt, loadGt, type GtTable } from '../../rank/node/data.ts';
 import { firstChoice, realVsZooPairs } from '../shared/blind.ts';
 import { isReal, realModelsBenchLine } from '../shared/report.ts';
 import { NPM_MODEL_TOKENS } from '../shared/npm-tokens.gen.ts';
@@ -32,19 +32,6 @@ function randomEval(acc: GtTable['acc'], tasks: string[], models: string[]): Qua
   }
   const avg = (k: keyof QuadrantResult) => rs.reduce((s, r) => s + r[k], 0) / rs.length;
   return { tau: avg('tau'), regret: avg('regret'), top3: avg('top3'), tasks: rs[0].tasks };
-}
-
-function ceilingOf(g: GtTable, tasks: string[], models: string[]): { tau: number; tasks: number } {
-  let s = 0, n = 0;
-  for (const t of tasks) {
-    const a0 = g.acc.get(t), a1 = g.noise.get(t);
-    if (!a0 || !a1) continue;
-    const ms = models.filter((m) => a0.has(m) && a1.has(m));
-    if (ms.length < 3) continue;
-    const w = weightedTau(ms.map((m) => a0.get(m)!), ms.map((m) => a1.get(m)!), { rank: null });
-    if (Number.isFinite(w)) { s += w; n++; }
-  }
-  return { tau: s / n, tasks: n };
 }
 
 /** ranker scores per task for one candidate set: task -> model -> score */
@@ -143,7 +130,7 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
   const all = [...o.zoo, ...npm];
   const acc: GtTable['acc'] = new Map(tasks.map((t) => [t, new Map([...(o.zooGt.acc.get(t) ?? new Map()), ...g.acc.get(t)!].filter(([m]) => zooIds.includes(m) || models.includes(m)))]));
   const mixedScores: GtTable['scores'] = new Map(tasks.map((t) => [t, new Map([...(o.zooGt.scores.get(t) ?? new Map()), ...(g.scores.get(t) ?? new Map())])]));
-  const mixedGt: GtTable = { acc, noise: new Map(), scores: mixedScores, source: '' };
+  const mixedGt: GtTable = { ...emptyGt(), acc, scores: mixedScores };
   const mCross = scoresFor(scorer, inputs, all, 'cross');
   const mixedMeasured = measured(acc);
   const ids = all.map((m) => m.id);

@@ -1,24 +1,26 @@
-// `npm run npm-models:gt [-- options]`: measured transfer GT of the npm packages' models on the zoo's
-// own tasks (data/zoo-gt/tasks.json), with the zoo's splits, probe and table format
-// (src/zoo/node/gt.ts: loadTargets for the eligible images, GT_PROBE, TEST_FRACTION, NOISE_EVERY).
-// Features: src/npmzoo/tfjs (the page's code path), tfjs CPU backend, only the images the selected
-// tasks use, cached per (model sha256, dataset listing) under .cache/npmzoo/features.
+// `npm run npm-models:gt [-- options]`: measured transfer GT (format v2, docs/zoo.md) of the npm
+// packages' models on the zoo's own tasks (data/zoo-gt/tasks.json) under the zoo's protocol
+// (src/probe/shared/cv.ts GT_CV: repeated stratified k-fold, every image of the task) and table format.
+// Features: src/npmzoo/tfjs (the page's code path), only the images the selected tasks use, cached
+// per (model sha256, dataset listing) under .cache/npmzoo/features.
 //   --models a,b   inventory ids (default: every usable model)   --tasks REGEX   task ids
-//   --seeds 0,1    split seeds (first = GT; others on every NOISE_EVERY-th task = noise ceiling)
-//   --scores LogME,H-Score   heuristic scores on the training split (default LogME; 'none')
+//   --scores LogME,GBC   forward-pass scores on the same training folds (default NPM_SCORES; 'none', 'all')
 //   --out DIR      default data/npm-gt      --backend cpu|wasm   tfjs backend in Node (default cpu)
-// Resumable: every (model, task, seed) result is appended to .cache/npmzoo/gt/results.jsonl.
+//   --features-only   fill the feature cache only
+//   --data DIR     a folder of class subfolders nobody has seen: the zoo's tasks for it, written to data/npm-gt/custom/<name>
+// Resumable: the committed gt.csv counts as done; new cells are appended to .cache/npmzoo/gt-v2/results.jsonl.
 import './tf-shim.ts';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { decodeImage } from '../../encode/node/decode.ts';
-import { linearProbe } from '../../probe/shared/probe.ts';
-import { take, takeRows } from '../../probe/shared/split.ts';
-import { SCORE_NAMES, computeScores, type ScoreName } from '../../transfer/shared/scores.ts';
-import { resolveTask, type TaskDef } from '../../zoo/shared/tasks.ts';
+import { GT_CV, protocolLabel } from '../../probe/shared/cv.ts';
+import { takeRows } from '../../probe/shared/split.ts';
+import { SCORE_NAMES, type ScoreName } from '../../transfer/shared/scores.ts';
+import { measureCell } from '../../zoo/shared/gt-cell.ts';
+import { TASKS_VERSION, resolveTask, type TaskDef } from '../../zoo/shared/tasks.ts';
 import { loadCatalogue } from '../../zoo/node/catalogue.ts';
 import { listingHash, sharedManifest } from '../../zoo/node/dataset.ts';
-import { EXCLUDED_TARGETS, GT_PROBE, GT_VERSION, NOISE_EVERY, TEST_FRACTION, csvCell, loadTargets, type GtRow, type Target } from '../../zoo/node/gt.ts';
+import { EXCLUDED_TARGETS, GT_VERSION, GtResults, loadTargets, tasksFor, writeGtTables, type Target } from '../../zoo/node/gt.ts';
 import { npmModelId, type NpmInventoryEntry } from '../shared/types.ts';
 import { ensureCpuOrBest, extractFeatures, loadNpmModel, prepareImages, type LoadedNpmModel } from '../tfjs/features.ts';
 import { NPM_MODEL_DOCS } from '../shared/models.ts';
@@ -27,6 +29,8 @@ import { loadInventory } from './inventory.ts';
 
 export const NPM_CACHE = resolve(process.env.NPMZOO_CACHE ?? '.cache/npmzoo');
 export const ZOO_TASKS = resolve('data/zoo-gt/tasks.json');
+/** forward-pass scores measured for the npm models: LogME (as v1); the others cost minutes per model at D up to 2,048 (`--scores all` adds them) */
+export const NPM_SCORES: ScoreName[] = ['LogME'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -70,16 +74,6 @@ export async function datasetFeatures(entry: NpmInventoryEntry, loaded: () => Pr
   return { data: takeRows(data, f.dim, ids), d: f.dim };
 }
 
-export function readResults(path: string): Map<string, GtRow> {
-  const done = new Map<string, GtRow>();
-  if (existsSync(path))
-    for (const line of readFileSync(path, 'utf8').split('\n')) if (line) {
-      const r = JSON.parse(line) as GtRow;
-      done.set(`${r.model}|${r.task}|${r.seed}`, r);
-    }
-  return done;
-}
-
 export async function main(): Promise<void> {
   // --backend wasm: tfjs-backend-wasm (XNNPACK, SIMD) registers into the same engine as the bundle;
   // 3x-10x faster than the pure-JS CPU backend here, same features to float32 rounding
@@ -90,33 +84,39 @@ export async function main(): Promise<void> {
   const modelFilter = arg('--models')?.split(',');
   // in --models order when given (cheapest first keeps a time-boxed run useful)
   const models = inv.models.filter((m) => m.feature && (!modelFilter || modelFilter.includes(m.id))).sort((a, b) => (modelFilter ? modelFilter.indexOf(a.id) - modelFilter.indexOf(b.id) : 0));
-  const seeds = (arg('--seeds') ?? '0,1').split(',').map(Number);
   const taskRe = arg('--tasks') ? new RegExp(arg('--tasks')!) : null;
-  const scoreArg = arg('--scores') ?? 'LogME';
+  const scoreArg = arg('--scores') ?? NPM_SCORES.join(',');
   const which = (scoreArg === 'none' ? [] : scoreArg === 'all' ? [...SCORE_NAMES] : scoreArg.split(',')) as ScoreName[];
-  const outDir = resolve(arg('--out') ?? 'data/npm-gt');
+  // --data DIR: a folder nobody has seen; its tasks are the zoo's for that folder (data/zoo-gt/custom/<name>/tasks.json, made when missing)
+  const custom = arg('--data');
+  const name = custom ? basename(resolve(custom)) : '';
+  const outDir = resolve(arg('--out') ?? (custom ? join('data/npm-gt/custom', name) : 'data/npm-gt'));
   mkdirSync(outDir, { recursive: true });
-
-  const taskFile = JSON.parse(readFileSync(ZOO_TASKS, 'utf8'));
-  const tasks: TaskDef[] = taskFile.tasks;
-  const selected = tasks.filter((t) => !taskRe || taskRe.test(t.id));
   const catalogue = loadCatalogue();
-  const names = [...new Set(selected.map((t) => t.dataset))].filter((n) => !(n in EXCLUDED_TARGETS) && sharedManifest().some((d) => d.name === n));
-  const targets = loadTargets(names, catalogue);
-  for (const [n, t] of targets)
-    if (taskFile.listingHashes?.[n] && taskFile.listingHashes[n] !== listingHash(t.px.listing)) throw new Error(`${n}: dataset listing differs from the one tasks.json was made from`);
+  let tasks: TaskDef[];
+  let targets: Map<string, Target>;
+  if (custom) {
+    targets = loadTargets([name], catalogue, custom);
+    tasks = tasksFor(targets, join('data/zoo-gt/custom', name), true);
+  } else {
+    const taskFile = JSON.parse(readFileSync(ZOO_TASKS, 'utf8'));
+    if (taskFile.version !== TASKS_VERSION) throw new Error(`${ZOO_TASKS} is tasks v${taskFile.version}; run npm run zoo:gt -- --tasks-only first`);
+    tasks = taskFile.tasks;
+    const names = [...new Set(tasks.map((t) => t.dataset))].filter((n) => !(n in EXCLUDED_TARGETS) && sharedManifest().some((d) => d.name === n));
+    targets = loadTargets(names, catalogue);
+    for (const [n, t] of targets)
+      if (taskFile.listingHashes?.[n] && taskFile.listingHashes[n] !== listingHash(t.px.listing)) throw new Error(`${n}: dataset listing differs from the one tasks.json was made from`);
+  }
+  const selected = tasks.filter((t) => !taskRe || taskRe.test(t.id));
   const resolved = new Map(selected.map((t) => {
     const tg = targets.get(t.dataset)!;
     return [t.id, resolveTask(t, tg.px.listing.classes, tg.px.listing.labels, tg.eligible)] as const;
   }));
-  const noiseTasks = new Set(tasks.filter((_, i) => i % NOISE_EVERY === 0).map((t) => t.id));
-  const seedsFor = (t: TaskDef) => (noiseTasks.has(t.id) ? seeds : seeds.slice(0, 1));
-  console.log(`npm-models:gt: ${models.length} models x ${selected.length} tasks x seeds ${seeds.join(',')}, scores ${which.join(',') || 'none'}, tfjs ${backend} -> ${outDir}`);
+  console.log(`npm-models:gt: ${models.length} models x ${selected.length} tasks, ${protocolLabel(GT_CV)}, scores ${which.join(',') || 'none'}, tfjs ${backend} -> ${outDir}`);
 
-  const cacheDir = join(NPM_CACHE, 'gt');
-  mkdirSync(cacheDir, { recursive: true });
-  const resultsPath = join(cacheDir, 'results.jsonl');
-  const done = readResults(resultsPath);
+  const cacheKey = custom ? `custom-${name}-${listingHash(targets.get(name)!.px.listing)}` : 'shared';
+  const done = new GtResults(join(NPM_CACHE, `gt-v${GT_VERSION}`, cacheKey, 'results.jsonl'), outDir);
+  const featuresOnly = process.argv.includes('--features-only');
   const t0 = Date.now();
   for (const entry of models) {
     const id = npmModelId(entry.package, entry.id);
@@ -125,81 +125,36 @@ export async function main(): Promise<void> {
     const loaded = async () => (model ??= await loadNpmModel(readModelFiles(doc), doc.format, doc.format === 'tfjs-layers' ? entry.feature!.node : undefined));
     const tm = Date.now();
     for (const ds of new Set(selected.map((t) => t.dataset))) {
-      const todo = selected.filter((t) => t.dataset === ds && seedsFor(t).some((s) => !done.has(`${id}|${t.id}|${s}`)));
+      done.refresh();
+      const todo = selected.filter((t) => t.dataset === ds && (featuresOnly || !done.has(id, t.id)));
       if (!todo.length) continue;
       const tg = targets.get(ds)!;
       const allIds = Int32Array.from(new Set(todo.flatMap((t) => [...resolved.get(t.id)!.ids])));
       const tf0 = Date.now();
       await datasetFeatures(entry, loaded, tg, allIds);
       const featMs = Date.now() - tf0;
-      for (const t of todo) {
-        const { ids, labels } = resolved.get(t.id)!;
-        const { data: f, d } = await datasetFeatures(entry, loaded, tg, ids);
-        for (const seed of seedsFor(t)) {
-          const k = `${id}|${t.id}|${seed}`;
-          if (done.has(k)) continue;
+      // --features-only fills the feature cache (the long part) without probing
+      if (!featuresOnly)
+        for (const t of todo) {
+          const { ids, labels } = resolved.get(t.id)!;
+          const { data: f, d } = await datasetFeatures(entry, loaded, tg, ids);
           const ts = Date.now();
-          const p = linearProbe(f, labels, ids.length, d, { seed, testFraction: TEST_FRACTION, ...GT_PROBE });
-          const row: GtRow = { model: id, task: t.id, seed, accuracy: p.accuracy, C: p.C, nTrain: p.train.length, nTest: p.test.length, classes: t.classes.length, ms: 0 };
-          if (which.length && seed === seeds[0]) {
-            const tr = p.train;
-            const sc = computeScores({ features: takeRows(f, d, tr), n: tr.length, d, labels: take(labels, tr), seed: 0 }, which);
-            row.scores = Object.fromEntries(Object.entries(sc).map(([name, v]) => [name, v!.value]));
-          }
-          row.ms = Date.now() - ts;
-          appendFileSync(resultsPath, JSON.stringify(row) + '\n');
-          done.set(k, row);
+          const cell = measureCell(t.id, id, { features: f, labels, n: ids.length, d }, which);
+          done.add({ ...cell, ms: Date.now() - ts });
         }
-      }
       console.log(`  ${id} ${ds}: ${allIds.length} images (features ${(featMs / 1000).toFixed(1)} s), ${todo.length} tasks`);
     }
     (model as LoadedNpmModel | null)?.dispose();
     console.log(`  ${id}: done (${((Date.now() - tm) / 1000).toFixed(1)} s, ${((Date.now() - t0) / 60000).toFixed(1)} min)`);
   }
-  // re-read: other runs (one per model, in parallel) append to the same file
-  const all = readResults(resultsPath);
-  for (const [k, r] of done) if (!all.has(k)) all.set(k, r);
-  writeTables(outDir, inv.models.filter((m) => m.feature).map((m) => npmModelId(m.package, m.id)), tasks, seeds, all, seedsFor, inv.models);
-}
-
-/** gt.csv / scores.csv / gt-meta.json in the zoo's format (src/zoo/node/gt.ts writeTables), for every result measured so far. */
-export function writeTables(outDir: string, modelIds: string[], tasks: TaskDef[], seeds: number[], done: Map<string, GtRow>, seedsFor: (t: TaskDef) => number[], entries: NpmInventoryEntry[]): void {
-  const gt = ['task,model,seed,accuracy,C,n_train,n_test,classes'];
-  const sc = [['task', 'model', ...SCORE_NAMES].map(csvCell).join(',')];
-  let missing = 0;
-  for (const t of tasks)
-    for (const m of modelIds)
-      for (const s of seedsFor(t)) {
-        const r = done.get(`${m}|${t.id}|${s}`);
-        if (!r) {
-          missing++;
-          continue;
-        }
-        gt.push([t.id, m, s, r.accuracy, r.C, r.nTrain, r.nTest, r.classes].map(csvCell).join(','));
-        if (r.scores) sc.push([t.id, m, ...SCORE_NAMES.map((n) => r.scores![n] ?? '')].map(csvCell).join(','));
-      }
-  writeFileSync(join(outDir, 'gt.csv'), gt.join('\n') + '\n');
-  writeFileSync(join(outDir, 'scores.csv'), sc.join('\n') + '\n');
-  writeFileSync(
-    join(outDir, 'gt-meta.json'),
-    JSON.stringify(
-      {
-        version: GT_VERSION,
-        seeds,
-        noiseEvery: NOISE_EVERY,
-        testFraction: TEST_FRACTION,
-        tasksFrom: 'data/zoo-gt/tasks.json',
-        probe: { fn: 'src/probe/shared linearProbe', ...GT_PROBE },
-        features: 'src/npmzoo/tfjs extractFeatures, @tensorflow/tfjs CPU backend (the first 11 models) or WASM backend (`--backend wasm`, the models added later); both give the same features to float32 rounding',
-        models: entries.filter((e) => e.feature).map((e) => `${npmModelId(e.package, e.id)}:${e.package}@${e.version}:${e.files[0].sha256}`),
-        tasks: tasks.length,
-        missing,
-      },
-      null,
-      1,
-    ) + '\n',
-  );
-  console.log(`wrote ${join(outDir, 'gt.csv')} (${gt.length - 1} rows, ${missing} missing cells) and scores.csv (${sc.length - 1} rows)`);
+  if (featuresOnly) return;
+  done.refresh();
+  const usable = inv.models.filter((m) => m.feature);
+  writeGtTables(outDir, usable.map((m) => npmModelId(m.package, m.id)), tasks, done, which.length ? which : NPM_SCORES, {
+    tasksFrom: custom ? `data/zoo-gt/custom/${name}/tasks.json` : 'data/zoo-gt/tasks.json',
+    features: 'src/npmzoo/tfjs extractFeatures, @tensorflow/tfjs-backend-wasm in Node (`--backend wasm`); the CPU backend gives the same features to float32 rounding',
+    models: usable.map((e) => `${npmModelId(e.package, e.id)}:${e.package}@${e.version}:${e.files[0].sha256}`),
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {

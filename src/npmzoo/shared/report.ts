@@ -1,18 +1,14 @@
-// Figures over a GT table (zoo format: task,model,seed,accuracy,...) that holds both the zoo trained
+// Figures over a GT table (format v2, src/zoo/shared/gt-format.ts) that holds both the zoo trained
 // here and the npm models (ids npm:...): per dataset, the best real model against the best trained
-// one; the noise ceiling (weighted tau between split seeds, as bench/zoo-summary.ts computes it).
+// one; the noise ceiling (weighted tau between the two halves of the repeats).
 import { weightedTau } from '../../metrics/ranking.ts';
+import { noiseCeilingV2, parseGtCsv, type GtCellV2 } from '../../zoo/shared/gt-format.ts';
 
-export interface GtCell { task: string; model: string; seed: number; accuracy: number }
+export type GtCell = GtCellV2;
 
+/** cells of a v2 gt.csv (src/zoo/shared/gt-format.ts) */
 export function parseGt(csv: string): GtCell[] {
-  const [head, ...lines] = csv.trim().split('\n');
-  const h = head.split(',');
-  const ix = (k: string) => h.indexOf(k);
-  return lines.filter(Boolean).map((l) => {
-    const c = l.split(',');
-    return { task: c[ix('task')], model: c[ix('model')], seed: Number(c[ix('seed')]), accuracy: Number(c[ix('accuracy')]) };
-  });
+  return parseGtCsv(csv);
 }
 
 export const isReal = (model: string) => model.startsWith('npm:');
@@ -20,9 +16,9 @@ const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 
 export interface DatasetBest { dataset: string; tasks: number; bestReal: string; realAcc: number; bestTrained: string; trainedAcc: number; margin: number }
 
-/** Per dataset: each model's mean seed-0 accuracy over the dataset's tasks that BOTH kinds were measured on. */
-export function bestRealVsTrained(rows: GtCell[], seed = 0): DatasetBest[] {
-  const s0 = rows.filter((r) => r.seed === seed);
+/** Per dataset: each model's mean GT accuracy over the dataset's tasks that BOTH kinds were measured on. */
+export function bestRealVsTrained(rows: GtCell[]): DatasetBest[] {
+  const s0 = rows;
   const byTask = new Map<string, GtCell[]>();
   for (const r of s0) (byTask.get(r.task) ?? byTask.set(r.task, []).get(r.task)!).push(r);
   const datasets = new Map<string, string[]>();
@@ -44,27 +40,11 @@ export function bestRealVsTrained(rows: GtCell[], seed = 0): DatasetBest[] {
   return out;
 }
 
-/** mean weighted tau (hyperbolic, scipy's default rank=True) between seed 0 and seed 1 accuracies over the models of each task measured under both */
+/** mean weighted tau (hyperbolic, scipy's default rank=True) between the two halves of the repeats, over the models of each task */
 export function noiseCeiling(rows: GtCell[], filter: (model: string) => boolean = () => true): { tau: number; tasks: number; models: number } {
-  const key = (r: GtCell) => `${r.task}|${r.model}`;
-  const s1 = new Map(rows.filter((r) => r.seed === 1 && filter(r.model)).map((r) => [key(r), r.accuracy]));
-  const byTask = new Map<string, [number, number][]>();
-  const models = new Set<string>();
-  for (const r of rows) if (r.seed === 0 && filter(r.model) && s1.has(key(r))) {
-    (byTask.get(r.task) ?? byTask.set(r.task, []).get(r.task)!).push([r.accuracy, s1.get(key(r))!]);
-    models.add(r.model);
-  }
-  const taus: number[] = [];
-  for (const pairs of byTask.values()) {
-    if (pairs.length < 2) continue;
-    try {
-      const t = weightedTau(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
-      if (Number.isFinite(t)) taus.push(t);
-    } catch {
-      /* constant input */
-    }
-  }
-  return { tau: taus.length ? mean(taus) : NaN, tasks: taus.length, models: models.size };
+  const r = noiseCeilingV2(rows, (c) => filter(c.model));
+  const models = new Set(rows.filter((c) => filter(c.model) && r.perTask.has(c.task)).map((c) => c.model));
+  return { tau: r.tau, tasks: r.tasks, models: models.size };
 }
 
 /**
@@ -73,7 +53,7 @@ export function noiseCeiling(rows: GtCell[], filter: (model: string) => boolean 
  * over the other tasks — averaged over tasks with >= 3 real models.
  */
 export function realModelBaselines(rows: GtCell[], logme: Map<string, number>, params: Map<string, number>): { tasks: number; logme: number; params: number; meanOther: number } {
-  const s0 = rows.filter((r) => r.seed === 0 && isReal(r.model));
+  const s0 = rows.filter((r) => isReal(r.model));
   const byTask = new Map<string, Map<string, number>>();
   for (const r of s0) (byTask.get(r.task) ?? byTask.set(r.task, new Map()).get(r.task)!).set(r.model, r.accuracy);
   const tau = (gt: number[], sc: number[]) => {

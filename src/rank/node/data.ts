@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encoderById } from '../../encode/shared/manifest.ts';
-import { parseCsv } from '../../shared/csv.ts';
+import { weightedTau } from '../../metrics/ranking.ts';
+import { halves } from '../../probe/shared/cv.ts';
+import { GT_FORMAT_VERSION, parseGtCsv, type GtCellV2 } from '../../zoo/shared/gt-format.ts';
 import { mulberry32 } from '../../shared/random.ts';
 import { buildTokens } from '../../tokens/shared/tokens.ts';
 import type { DatasetTokens, EncoderRef } from '../../tokens/shared/format.ts';
@@ -22,48 +24,74 @@ export function encoderRef(id = DEFAULT_ENCODER): EncoderRef {
   return { id: e.id, sha256: e.sha256!, dim: e.dim };
 }
 
-/** GT per task: model -> accuracy (seed 0), noise split (seed 1) where measured, heuristic scores. */
+/**
+ * GT per task (format v2): model -> mean k-fold accuracy over all repeats; the means over the first
+ * and the second half of the repeats (two disjoint measurements: the noise ceiling); forward-pass
+ * scores on the same training folds.
+ */
 export interface GtTable {
   acc: Map<string, Map<string, number>>;
-  noise: Map<string, Map<string, number>>;
+  halfA: Map<string, Map<string, number>>;
+  halfB: Map<string, Map<string, number>>;
   scores: Map<string, Map<string, Record<string, number>>>;
   source: string;
 }
 
-export function loadGt(dir = 'data/zoo-gt', cacheKey = 'shared'): GtTable {
-  const acc = new Map<string, Map<string, number>>();
-  const noise = new Map<string, Map<string, number>>();
-  const scores = new Map<string, Map<string, Record<string, number>>>();
+export function emptyGt(source = ''): GtTable {
+  return { acc: new Map(), halfA: new Map(), halfB: new Map(), scores: new Map(), source };
+}
+
+/** Add measured cells to a table (later cells of the same task and model replace earlier ones). */
+export function addCells(g: GtTable, cells: Iterable<GtCellV2>): GtTable {
   const put = <T>(m: Map<string, Map<string, T>>, t: string, k: string, v: T) => {
     if (!m.has(t)) m.set(t, new Map());
     m.get(t)!.set(k, v);
   };
+  for (const c of cells) {
+    put(g.acc, c.task, c.model, c.accuracy);
+    if (c.repeats.length >= 2) {
+      const [a, b] = halves(c.repeats);
+      put(g.halfA, c.task, c.model, a);
+      put(g.halfB, c.task, c.model, b);
+    }
+    if (c.scores) put(g.scores, c.task, c.model, c.scores);
+  }
+  return g;
+}
+
+export function loadGt(dir = 'data/zoo-gt', cacheKey = 'shared'): GtTable {
   const gtCsv = join(dir, 'gt.csv');
-  const cache = join(CACHE_DIR, 'gt', cacheKey, 'results.jsonl');
+  const cache = join(CACHE_DIR, `gt-v${GT_FORMAT_VERSION}`, cacheKey, 'results.jsonl');
   // the committed table when it exists; otherwise whatever the GT command has measured so far
   if (existsSync(gtCsv) && !(process.env.RANK_GT === 'cache' && existsSync(cache))) {
-    for (const r of parseCsv(readFileSync(gtCsv, 'utf8')).rows) put(Number(r.seed) === 0 ? acc : noise, r.task, r.model, Number(r.accuracy));
     const sc = join(dir, 'scores.csv');
-    if (existsSync(sc))
-      for (const r of parseCsv(readFileSync(sc, 'utf8')).rows) {
-        const { task, model, ...rest } = r;
-        put(scores, task, model, Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === '' ? NaN : Number(v)])));
-      }
-    return { acc, noise, scores, source: gtCsv };
+    return addCells(emptyGt(gtCsv), parseGtCsv(readFileSync(gtCsv, 'utf8'), existsSync(sc) ? readFileSync(sc, 'utf8') : undefined));
   }
   if (!existsSync(cache)) throw new Error(`no GT: neither ${gtCsv} nor ${cache}`);
+  const cells: GtCellV2[] = [];
   for (const line of readFileSync(cache, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    let r: { model: string; task: string; seed: number; accuracy: number; scores?: Record<string, number> };
     try {
-      r = JSON.parse(line);
+      cells.push(JSON.parse(line));
     } catch {
-      continue; // a line being written
+      // a line being written
     }
-    put(r.seed === 0 ? acc : noise, r.task, r.model, r.accuracy);
-    if (r.scores) put(scores, r.task, r.model, r.scores);
   }
-  return { acc, noise, scores, source: cache };
+  return addCells(emptyGt(cache), cells);
+}
+
+/** Noise ceiling over tasks x models: mean weighted tau between the two halves of the repeats (tasks with >= 3 such models). */
+export function ceilingOf(g: GtTable, tasks: string[], models: string[]): { tau: number; tasks: number } {
+  let s = 0, n = 0;
+  for (const t of tasks) {
+    const a0 = g.halfA.get(t), a1 = g.halfB.get(t);
+    if (!a0 || !a1) continue;
+    const ms = models.filter((m) => a0.has(m) && a1.has(m));
+    if (ms.length < 3) continue;
+    const w = weightedTau(ms.map((m) => a0.get(m)!), ms.map((m) => a1.get(m)!));
+    if (Number.isFinite(w)) { s += w; n++; }
+  }
+  return { tau: s / n, tasks: n };
 }
 
 export interface TaskFile {

@@ -91,11 +91,8 @@ export function trainRanker(
   const opt = tf.train.adam(o.lr);
   const rand = mulberry32(o.seed + 1);
   const tasks = trainTasks.filter((t) => a.gt.acc.has(t) && models.filter((m) => a.gt.acc.get(t)!.has(m.id)).length >= 3);
-  // training targets: the mean of every measured split seed (seed 1 exists on half the tasks): less noise
-  const target = new Map(tasks.map((t) => {
-    const r0 = a.gt.acc.get(t)!, r1 = a.gt.noise.get(t);
-    return [t, new Map([...r0].map(([m, v]) => [m, r1?.has(m) ? (v + r1.get(m)!) / 2 : v]))] as const;
-  }));
+  // training targets: the GT itself (v2: already the mean over every fold of every repeat)
+  const target = new Map(tasks.map((t) => [t, a.gt.acc.get(t)!] as const));
   const t0 = Date.now();
   for (let s = 1; s <= o.steps; s++) {
     const T = o.T0 * (o.T1 / o.T0) ** (s / o.steps);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eigh, gramCols, gramRows, pca } from './linalg.ts';
+import { eigh, eighProjections, gramCols, gramRows, pca } from './linalg.ts';
 import { mulberry32 } from './random.ts';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -81,4 +81,24 @@ test('gram matrices and PCA agree with direct computation', () => {
   let c01 = 0;
   for (let i = 0; i < n; i++) c01 += p.data[i * 2] * p.data[i * 2 + 1];
   assert.ok(Math.abs(c01) < 1e-12);
+});
+
+test('eighProjections: the spectrum of eigh() and the squared projections U^T y, without forming U', () => {
+  for (const n of [1, 2, 3, 7, 40]) {
+    const r = mulberry32(n);
+    const b = Float64Array.from({ length: n * n }, () => r() - 0.5);
+    const a = new Float64Array(n * n); // B B^T + a repeated eigenvalue direction
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] += b[i * n + k] * b[j * n + k];
+    const ys = [Float64Array.from({ length: n }, () => r()), Float64Array.from({ length: n }, (_, i) => (i % 2 ? 1 : 0))];
+    const full = eigh(a, n);
+    const fast = eighProjections(a, n, ys);
+    for (let j = 0; j < n; j++) {
+      assert.ok(Math.abs(full.values[j] - fast.values[j]) < 1e-10 * Math.max(1, Math.abs(full.values[0])), `value ${j}`);
+      ys.forEach((y, c) => {
+        let x = 0;
+        for (let i = 0; i < n; i++) x += full.vectors[j * n + i] * y[i];
+        assert.ok(Math.abs(x * x - fast.xs[c][j] ** 2) < 1e-9, `n=${n} projection ${j}: ${x * x} vs ${fast.xs[c][j] ** 2}`);
+      });
+    }
+  }
 });

@@ -50,6 +50,75 @@ export function eigh(a: ArrayLike<number>, n: number): Eigh {
   return { values: d, vectors: w };
 }
 
+/**
+ * Eigenvalues of a symmetric n x n matrix A (descending) and the projections U^T y of given vectors
+ * on its unit eigenvectors, without forming U: Householder tridiagonalisation with the reflectors
+ * applied to the vectors, then the same implicit QL as eigh() with its rotations applied to them.
+ * About 4/3 n^3 instead of eigh's ~9 n^3: LogME needs only the spectrum and these projections.
+ * Signs of the projections follow the eigenvectors' (arbitrary) signs; x^2 is what callers use.
+ */
+export function eighProjections(a: ArrayLike<number>, n: number, ys: Float64Array[]): { values: Float64Array; xs: Float64Array[] } {
+  if (a.length !== n * n) throw new Error(`eighProjections: expected ${n * n} entries, got ${a.length}`);
+  const w = Float64Array.from(a);
+  const us = ys.map((y) => Float64Array.from(y));
+  const v = new Float64Array(n);
+  const q = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    // reflector P = I - beta v v^T on indices k+1..n-1 that zeroes A[k+2.., k]
+    let norm2 = 0;
+    for (let i = k + 1; i < n; i++) norm2 += w[i * n + k] ** 2;
+    const x0 = w[(k + 1) * n + k];
+    if (norm2 - x0 * x0 <= 0) continue; // already tridiagonal in this column
+    const alpha = x0 > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2);
+    let vtv = 0;
+    for (let i = k + 1; i < n; i++) {
+      v[i] = w[i * n + k] - (i === k + 1 ? alpha : 0);
+      vtv += v[i] * v[i];
+    }
+    const beta = 2 / vtv;
+    // q = beta A v - (beta^2 / 2)(v^T A v) v, then A <- A - v q^T - q v^T on the trailing block
+    let vAv = 0;
+    for (let i = k + 1; i < n; i++) {
+      let t = 0;
+      const oi = i * n;
+      for (let j = k + 1; j < n; j++) t += w[oi + j] * v[j];
+      q[i] = beta * t;
+      vAv += v[i] * q[i];
+    }
+    const kk = (beta / 2) * vAv;
+    for (let i = k + 1; i < n; i++) q[i] -= kk * v[i];
+    for (let i = k + 1; i < n; i++) {
+      const oi = i * n;
+      const vi = v[i], qi = q[i];
+      for (let j = k + 1; j < n; j++) w[oi + j] -= vi * q[j] + qi * v[j];
+    }
+    w[(k + 1) * n + k] = alpha;
+    w[k * n + k + 1] = alpha;
+    for (let i = k + 2; i < n; i++) w[i * n + k] = w[k * n + i] = 0;
+    for (const u of us) {
+      let t = 0;
+      for (let i = k + 1; i < n; i++) t += v[i] * u[i];
+      t *= beta;
+      for (let i = k + 1; i < n; i++) u[i] -= t * v[i];
+    }
+  }
+  // tql's layout: d the diagonal, e[i] the sub-diagonal T[i][i-1] (e[0] unused)
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = w[i * n + i];
+  for (let i = 1; i < n; i++) e[i] = w[i * n + i - 1];
+  if (n > 0)
+    tqlRotating(d, e, n, (i, c, s) => {
+      for (const u of us) {
+        const h = u[i + 1];
+        u[i + 1] = s * u[i] + c * h;
+        u[i] = c * u[i] - s * h;
+      }
+    });
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
+  return { values: Float64Array.from(order, (i) => d[i]), xs: us.map((u) => Float64Array.from(order, (i) => u[i])) };
+}
+
 function tred2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
@@ -133,7 +202,24 @@ function tred2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
   e[0] = 0;
 }
 
+/** Rotation of eigenvector columns i and i+1 by (c, s), as the QL sweep applies it. */
+type Rotate = (i: number, c: number, s: number) => void;
+
 function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  // eigenvector rows i and i+1 of w (columns of V)
+  tqlRotating(d, e, n, (i, c, s) => {
+    const ri = i * n;
+    const ri1 = (i + 1) * n;
+    for (let k = 0; k < n; k++) {
+      const hk = w[ri1 + k];
+      w[ri1 + k] = s * w[ri + k] + c * hk;
+      w[ri + k] = c * w[ri + k] - s * hk;
+    }
+  });
+}
+
+/** Implicit QL on the tridiagonal (d, e as tred2 leaves them), every rotation passed to `rotate`. */
+function tqlRotating(d: Float64Array, e: Float64Array, n: number, rotate: Rotate): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -183,14 +269,7 @@ function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          // Accumulate the rotation into eigenvector rows i and i+1 (columns of V).
-          const ri = i * n;
-          const ri1 = (i + 1) * n;
-          for (let k = 0; k < n; k++) {
-            const hk = w[ri1 + k];
-            w[ri1 + k] = s * w[ri + k] + c * hk;
-            w[ri + k] = c * w[ri + k] - s * hk;
-          }
+          rotate(i, c, s);
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;

@@ -2,7 +2,7 @@
 // You et al., JMLR 2022 / thuml/LogME LogME._fit_fixed_point). Per class c, y_c = 1[label = c] is
 // regressed on F with prior w ~ N(0, alpha^-1 I) and noise N(0, beta^-1); alpha and beta are
 // maximised by MacKay's fixed point; the score is the mean over classes of log evidence / N.
-import { eigh, gramCols, gramRows, numClasses, type Features } from './linalg.ts';
+import { eighProjections, gramCols, gramRows, numClasses, type Features } from './linalg.ts';
 
 export interface LogMEOptions {
   /** Treat `targets` as an N x K real matrix (regression) instead of class labels. */
@@ -20,39 +20,29 @@ export interface LogMEOptions {
 function spectrum(f: Features, ys: Float64Array[]): { sigma: Float64Array; xs: Float64Array[] } {
   const { n, d, data } = f;
   if (n <= d) {
-    const { values, vectors } = eigh(gramRows(f), n); // F F^T = U S U^T
-    const xs = ys.map((y) => {
-      const x = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += vectors[j * n + i] * y[i];
-        x[j] = s;
-      }
-      return x;
-    });
+    const { values, xs } = eighProjections(gramRows(f), n, ys); // F F^T = U S U^T, x = U^T y
     return { sigma: values.map((v) => Math.max(v, 0)), xs };
   }
-  const { values, vectors } = eigh(gramCols(f), d); // F^T F = V S V^T, u_j = F v_j / s_j
-  // Numerical rank as numpy.linalg.matrix_rank: singular value > s_max * max(N, D) * eps.
-  const sMax = Math.sqrt(Math.max(values[0], 0));
-  let k = 0;
-  while (k < d && Math.sqrt(Math.max(values[k], 0)) > sMax * Math.max(n, d) * 2 ** -52) k++;
-  const xs = ys.map((y) => {
-    const fty = new Float64Array(d); // F^T y
+  // F^T F = V S V^T, u_j = F v_j / s_j, so x_j = u_j^T y = v_j^T (F^T y) / s_j
+  const ftys = ys.map((y) => {
+    const fty = new Float64Array(d);
     for (let i = 0; i < n; i++) {
       const yi = y[i];
       if (yi === 0) continue;
       for (let j = 0; j < d; j++) fty[j] += data[i * d + j] * yi;
     }
-    const x = new Float64Array(k);
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let q = 0; q < d; q++) s += vectors[j * d + q] * fty[q];
-      x[j] = s / Math.sqrt(values[j]);
-    }
-    return x;
+    return fty;
   });
-  return { sigma: values.slice(0, k), xs };
+  const { values, xs } = eighProjections(gramCols(f), d, ftys);
+  // thuml's truncated_svd keeps singular values > 1e-10 (absolute). Those of a rank-deficient F come out
+  // of numpy's SVD at its rounding floor (~sqrt(eps) s_max, far above 1e-10), so the reference keeps
+  // them as sigma ~ 0: each adds log(alpha) to the log-determinant. Same here: a direction at the
+  // rounding floor is kept with sigma = 0 and x = 0 (its mass stays in the residual ||y||^2 - ||x||^2).
+  const floor = Math.max(values[0], 0) * d * 2 ** -52;
+  let k = 0;
+  while (k < d && Math.sqrt(Math.max(Math.abs(values[k]), floor)) > 1e-10) k++;
+  const sigma = Float64Array.from({ length: k }, (_, j) => (values[j] > floor ? values[j] : 0));
+  return { sigma, xs: xs.map((x) => Float64Array.from({ length: k }, (_, j) => (sigma[j] > 0 ? x[j] / Math.sqrt(sigma[j]) : 0))) };
 }
 
 /** Maximum log evidence / N for one target column, given the spectrum of F^T F. */
@@ -64,6 +54,7 @@ export function logEvidence(
   d: number,
   maxIter = 11,
   tol = 1e-3,
+  exactEvidence = false,
 ): number {
   const k = sigma.length;
   let x2sum = 0;
@@ -90,8 +81,10 @@ export function logEvidence(
     beta = (n - gamma) / (res2 + 1e-5);
     if (Math.abs(alpha / beta - t) / t <= tol) break;
   }
-  // log |alpha I + beta F^T F| over all D eigenvalues: the D - k zero ones contribute log(alpha).
-  let logDet = (d - k) * Math.log(alpha);
+  // thuml's _fit_fixed_point sums log(alpha + beta sigma) over the min(N, D) singular values it kept
+  // (N of them when N <= D, the rank when N > D). The exact log |alpha I + beta F^T F| also counts
+  // the D - k zero eigenvalues as log(alpha): that is the "exact evidence" variant, not LogME.
+  let logDet = exactEvidence ? (d - k) * Math.log(alpha) : 0;
   for (let j = 0; j < k; j++) logDet += Math.log(alpha + beta * sigma[j]);
   const evidence =
     (d / 2) * Math.log(alpha) +
@@ -108,6 +101,19 @@ export function logEvidence(
  * (N x K row-major) with `regression: true`. Higher = more transferable.
  */
 export function logme(f: Features, targets: ArrayLike<number>, opts: LogMEOptions = {}): number {
+  return evidenceScore(f, targets, opts, false);
+}
+
+/**
+ * "LogME (exact evidence)": the same fixed point, but the log-determinant runs over all D eigenvalues
+ * of alpha I + beta F^T F (the D - k zero ones add log alpha each). Not the authors' score: it differs
+ * from LogME by up to tens of units per sample when N < D.
+ */
+export function logmeExactEvidence(f: Features, targets: ArrayLike<number>, opts: LogMEOptions = {}): number {
+  return evidenceScore(f, targets, opts, true);
+}
+
+function evidenceScore(f: Features, targets: ArrayLike<number>, opts: LogMEOptions, exact: boolean): number {
   const { n, d } = f;
   const ys: Float64Array[] = [];
   if (opts.regression) {
@@ -124,7 +130,7 @@ export function logme(f: Features, targets: ArrayLike<number>, opts: LogMEOption
   ys.forEach((y, c) => {
     let yNorm2 = 0;
     for (let i = 0; i < n; i++) yNorm2 += y[i] * y[i];
-    total += logEvidence(sigma, xs[c], yNorm2, n, d, opts.maxIter, opts.tol);
+    total += logEvidence(sigma, xs[c], yNorm2, n, d, opts.maxIter, opts.tol, exact);
   });
   return total / ys.length;
 }

@@ -1,55 +1,43 @@
-// `npm run zoo:gt [-- options]`: measured transfer ground truth of every zoo model on every
-// target task (linear probe on frozen penultimate features, src/probe/shared), the forward-pass
-// heuristic scores beside it (src/transfer/shared), and the noise ceiling (a second split seed).
+// `npm run zoo:gt [-- options]`: measured transfer ground truth (GT format v2, docs/zoo.md) of every
+// zoo model on every target task: the mean held-out accuracy of a linear probe on frozen penultimate
+// features under repeated stratified k-fold CV (src/probe/shared/cv.ts GT_CV), each repeat kept so
+// the noise ceiling compares two disjoint halves of the repeats; the forward-pass scores
+// (src/transfer/shared) on the same training folds.
 //
 //   --data DIR        a folder of class subfolders never seen before: its tasks only (full +
 //                     class subsets), written to --out (default data/zoo-gt/custom/<name>)
 //   --out DIR         output folder (default data/zoo-gt)
 //   --models a,b      only these model ids       --tasks REGEX   only matching task ids
-//   --seeds 0,1       probe split seeds (first = primary GT; others measure the noise ceiling)
 //   --no-scores       skip heuristic scores       --finetune      also run the end-to-end
 //   --finetune-only   only the fine-tune sample   fine-tune sample (Python, tools/zoo/train.py)
 //   --ft-models N --ft-tasks K   size of the fine-tune sample (models x 5-class tasks)
 //   --reverse         models in reverse order (a second process can share the work)
-// Resumable: every (model, task, seed) result is appended to <cache>/gt/<key>/results.jsonl and
-// skipped on the next run; features are cached per model under .cache/zoo/features.
+//   --tasks-only      write tasks.json (when missing or older than TASKS_VERSION) and count images
+// Resumable: the committed gt.csv counts as done; every new cell is appended to
+// <cache>/gt-v2/<key>/results.jsonl; features are cached per model under .cache/zoo/features.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { linearProbe } from '../../probe/shared/probe.ts';
-import { take, takeRows } from '../../probe/shared/split.ts';
-import { SCORE_NAMES, computeScores } from '../../transfer/shared/scores.ts';
+import { basename, dirname, join, resolve } from 'node:path';
+import { protocolLabel, GT_CV } from '../../probe/shared/cv.ts';
+import { takeRows } from '../../probe/shared/split.ts';
+import { SCORE_NAMES } from '../../transfer/shared/scores.ts';
 import { mulberry32 } from '../../shared/random.ts';
 import type { ZooModelEntry } from '../shared/catalogue.ts';
+import { measureCell } from '../shared/gt-cell.ts';
+import { gtCsv, parseGtCsv, scoresCsv, type GtCellV2 } from '../shared/gt-format.ts';
 import { zooTargetSplit } from '../shared/split.ts';
 import { TASKS_VERSION, makeTasks, resolveTask, type DatasetInfo, type TaskDef } from '../shared/tasks.ts';
 import { ZOO_DIR, loadCatalogue } from './catalogue.ts';
 import { CACHE_DIR, SHARED_DATASETS, listFolder, listingHash, loadPixels, pixelCachePath, sharedManifest, type PixelSet } from './dataset.ts';
 import { datasetOutputs, releaseSessions } from './features.ts';
 
-export const GT_VERSION = 1;
+/** GT format v2: repeated stratified k-fold (src/probe/shared/cv.ts GT_CV), every image of the task (docs/zoo.md). */
+export const GT_VERSION = 2;
+/** the held-out fraction of the end-to-end fine-tune sample's single split (finetune.csv) */
 export const TEST_FRACTION = 0.3;
-/** probe settings of the GT (src/probe/shared linearProbe); a smaller grid and iteration cap than
- * the probe's defaults keep ~50 models x ~90 tasks x 2 seeds within tens of minutes on one core */
-export const GT_PROBE = { cGrid: [0.01, 0.1, 1], folds: 2, maxIter: 40 };
-/** the noise-ceiling seeds (all but the first) run on every NOISE_EVERY-th task (tasks.json order) */
-export const NOISE_EVERY = 2;
 export const TASK_SEED = 1;
 /** datasets not used as targets, and why */
 export const EXCLUDED_TARGETS: Record<string, string> = { imagenet_1shot: 'one image per class: no stratified split possible' };
-
-export interface GtRow {
-  model: string;
-  task: string;
-  seed: number;
-  accuracy: number;
-  C: number;
-  nTrain: number;
-  nTest: number;
-  classes: number;
-  ms: number;
-  scores?: Record<string, number>;
-}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -88,9 +76,18 @@ function datasetInfo(name: string, t: Target): DatasetInfo {
   return { name, classes: t.px.listing.classes, counts };
 }
 
-export function csvCell(v: unknown): string {
-  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v ?? '');
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export { csvCell } from '../shared/gt-format.ts';
+
+/** Task definitions of a GT folder: its committed tasks.json when it is the current TASKS_VERSION (a later run measures exactly the same tasks), else made and written. */
+export function tasksFor(targets: Map<string, Target>, outDir: string, custom: boolean): TaskDef[] {
+  const tasksPath = join(outDir, 'tasks.json');
+  const committed = existsSync(tasksPath) ? JSON.parse(readFileSync(tasksPath, 'utf8')) : null;
+  if (committed?.version === TASKS_VERSION) return committed.tasks;
+  const tasks = makeTasks([...targets].map(([n, t]) => datasetInfo(n, t)), TASK_SEED);
+  const listingHashes = Object.fromEntries([...targets].map(([n, t]) => [n, listingHash(t.px.listing)]));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(tasksPath, JSON.stringify({ version: TASKS_VERSION, seed: TASK_SEED, excluded: custom ? {} : EXCLUDED_TARGETS, listingHashes, tasks }, null, 1) + '\n');
+  return tasks;
 }
 
 export async function main(): Promise<void> {
@@ -98,7 +95,6 @@ export async function main(): Promise<void> {
   const catalogue = loadCatalogue();
   const modelFilter = arg('--models')?.split(',');
   const models = catalogue.models.filter((m) => !modelFilter || modelFilter.includes(m.id));
-  const seeds = (arg('--seeds') ?? '0,1').split(',').map(Number);
   const taskRe = arg('--tasks') ? new RegExp(arg('--tasks')!) : null;
   const withScores = !flag('--no-scores');
   const outDir = resolve(arg('--out') ?? (custom ? join('data/zoo-gt/custom', basename(resolve(custom))) : 'data/zoo-gt'));
@@ -106,117 +102,114 @@ export async function main(): Promise<void> {
 
   const names = custom ? [basename(resolve(custom))] : sharedManifest().map((d) => d.name).filter((n) => !(n in EXCLUDED_TARGETS));
   const targets = loadTargets(names, catalogue, custom);
-  // task definitions: committed file wins (so a later run measures exactly the same tasks)
-  const tasksPath = join(outDir, 'tasks.json');
-  let tasks: TaskDef[];
-  const infos = [...targets].map(([n, t]) => datasetInfo(n, t));
-  if (existsSync(tasksPath)) {
-    tasks = JSON.parse(readFileSync(tasksPath, 'utf8')).tasks;
-  } else {
-    tasks = makeTasks(infos, TASK_SEED);
-    const listingHashes = Object.fromEntries([...targets].map(([n, t]) => [n, listingHash(t.px.listing)]));
-    writeFileSync(
-      tasksPath,
-      JSON.stringify({ version: TASKS_VERSION, seed: TASK_SEED, testFraction: TEST_FRACTION, excluded: custom ? {} : EXCLUDED_TARGETS, listingHashes, tasks }, null, 1) + '\n',
-    );
-  }
+  const tasks = tasksFor(targets, outDir, !!custom);
   const selected = tasks.filter((t) => !taskRe || taskRe.test(t.id));
-  console.log(`zoo:gt: ${models.length} models x ${selected.length} tasks x seeds ${seeds.join(',')} -> ${outDir}`);
+  if (flag('--tasks-only')) {
+    let total = 0;
+    for (const ds of new Set(selected.map((t) => t.dataset))) {
+      const tg = targets.get(ds)!;
+      const ids = new Set(selected.filter((t) => t.dataset === ds).flatMap((t) => [...resolveTask(t, tg.px.listing.classes, tg.px.listing.labels, tg.eligible).ids]));
+      total += ids.size;
+      console.log(`  ${ds}: ${ids.size} images over its tasks`);
+    }
+    console.log(`${selected.length} tasks, ${total} distinct images`);
+    return;
+  }
+  console.log(`zoo:gt: ${models.length} models x ${selected.length} tasks, ${protocolLabel(GT_CV)} -> ${outDir}`);
 
   const key = custom ? `custom-${basename(resolve(custom))}-${listingHash(targets.values().next().value!.px.listing)}` : 'shared';
-  const cacheDir = join(CACHE_DIR, 'gt', key);
-  mkdirSync(cacheDir, { recursive: true });
-  const resultsPath = join(cacheDir, 'results.jsonl');
-  const done = new Map<string, GtRow>();
-  // re-read before each model: another `zoo:gt --reverse` process may share the work
-  let readUpTo = 0;
-  const refresh = () => {
-    if (!existsSync(resultsPath)) return;
-    const text = readFileSync(resultsPath, 'utf8');
-    const end = text.lastIndexOf('\n') + 1;
-    for (const line of text.slice(readUpTo, end).split('\n')) if (line) {
-      const r = JSON.parse(line) as GtRow;
-      done.set(`${r.model}|${r.task}|${r.seed}`, r);
-    }
-    readUpTo = end;
-  };
-  refresh();
-
+  const resultsPath = join(CACHE_DIR, `gt-v${GT_VERSION}`, key, 'results.jsonl');
+  const done = new GtResults(resultsPath, outDir);
   const resolved = new Map(selected.map((t) => {
     const tg = targets.get(t.dataset)!;
     return [t.id, resolveTask(t, tg.px.listing.classes, tg.px.listing.labels, tg.eligible)] as const;
   }));
-  const noiseTasks = new Set(tasks.filter((_, i) => i % NOISE_EVERY === 0).map((t) => t.id));
-  const seedsFor = (t: TaskDef) => (noiseTasks.has(t.id) ? seeds : seeds.slice(0, 1));
   if (flag('--finetune-only')) return finetuneSample(outDir, models, selected, targets, resolved);
+  const which = withScores ? SCORE_NAMES : [];
   const t0 = Date.now();
   let fresh = 0;
   for (const m of flag('--reverse') ? [...models].reverse() : models) {
     const tm = Date.now();
     for (const ds of new Set(selected.map((t) => t.dataset))) {
-      refresh();
-      const todo = selected.filter((t) => t.dataset === ds && seedsFor(t).some((s) => !done.has(`${m.id}|${t.id}|${s}`)));
+      done.refresh();
+      const todo = selected.filter((t) => t.dataset === ds && !done.has(m.id, t.id));
       if (todo.length === 0) continue;
       const out = await datasetOutputs(ZOO_DIR, m, targets.get(ds)!.px);
       for (const t of todo) {
         const { ids, labels } = resolved.get(t.id)!;
-        const f = takeRows(out.features, m.featureDim, ids);
-        for (const seed of seedsFor(t)) {
-          const k = `${m.id}|${t.id}|${seed}`;
-          if (done.has(k)) continue;
-          const ts = Date.now();
-          const p = linearProbe(f, labels, ids.length, m.featureDim, { seed, testFraction: TEST_FRACTION, ...GT_PROBE });
-          const row: GtRow = { model: m.id, task: t.id, seed, accuracy: p.accuracy, C: p.C, nTrain: p.train.length, nTest: p.test.length, classes: t.classes.length, ms: 0 };
-          if (withScores && seed === seeds[0]) {
-            // scores see what a user would hold: the task's training split
-            const tr = p.train;
-            const sc = computeScores({
-              features: takeRows(f, m.featureDim, tr),
-              n: tr.length,
-              d: m.featureDim,
-              labels: take(labels, tr),
-              sourceLogits: takeRows(takeRows(out.logits, m.logitDim, ids), m.logitDim, tr),
-              seed: 0,
-            });
-            row.scores = Object.fromEntries(Object.entries(sc).map(([name, v]) => [name, v!.value]));
-          }
-          row.ms = Date.now() - ts;
-          appendFileSync(resultsPath, JSON.stringify(row) + '\n');
-          done.set(k, row);
-          fresh++;
-        }
+        const ts = Date.now();
+        const cell = measureCell(t.id, m.id, { features: takeRows(out.features, m.featureDim, ids), labels, n: ids.length, d: m.featureDim, sourceLogits: takeRows(out.logits, m.logitDim, ids), logitDim: m.logitDim }, which);
+        done.add({ ...cell, ms: Date.now() - ts });
+        fresh++;
       }
     }
-    console.log(`  ${m.id}: done (${((Date.now() - tm) / 1000).toFixed(1)} s, ${fresh} new results, ${((Date.now() - t0) / 60000).toFixed(1)} min)`);
+    console.log(`  ${m.id}: done (${((Date.now() - tm) / 1000).toFixed(1)} s, ${fresh} new cells, ${((Date.now() - t0) / 60000).toFixed(1)} min)`);
   }
   releaseSessions();
-  writeTables(outDir, models, selected, seeds, done, seedsFor);
+  done.refresh();
+  writeGtTables(outDir, models.map((m) => m.id), selected, done, which, { models: models.map((m) => `${m.id}:${m.sha256}`) });
   if (flag('--finetune') && !custom) finetuneSample(outDir, models, selected, targets, resolved);
 }
 
-function writeTables(outDir: string, models: ZooModelEntry[], tasks: TaskDef[], seeds: number[], done: Map<string, GtRow>, seedsFor: (t: TaskDef) => number[]): void {
-  const gt = ['task,model,seed,accuracy,C,n_train,n_test,classes'];
-  const sc = [['task', 'model', ...SCORE_NAMES].map(csvCell).join(',')];
-  let missing = 0;
-  for (const t of tasks)
-    for (const m of models) {
-      for (const s of seedsFor(t)) {
-        const r = done.get(`${m.id}|${t.id}|${s}`);
-        if (!r) {
-          missing++;
-          continue;
-        }
-        gt.push([t.id, m.id, s, r.accuracy, r.C, r.nTrain, r.nTest, r.classes].map(csvCell).join(','));
-        if (r.scores) sc.push([t.id, m.id, ...SCORE_NAMES.map((n) => r.scores![n] ?? '')].map(csvCell).join(','));
+/**
+ * Measured cells of a GT run: the committed v2 table (so a fresh clone resumes where the last
+ * commit stopped) overlaid by the run's append-only cache (re-read before each dataset, so two
+ * processes may share the work).
+ */
+export class GtResults {
+  private cells = new Map<string, GtCellV2>();
+  private readUpTo = 0;
+  constructor(private path: string, committedDir?: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    const gt = committedDir && join(committedDir, 'gt.csv');
+    if (gt && existsSync(gt)) {
+      const text = readFileSync(gt, 'utf8');
+      if (!text.startsWith('task,model,seed')) {
+        const sc = join(committedDir!, 'scores.csv');
+        for (const c of parseGtCsv(text, existsSync(sc) ? readFileSync(sc, 'utf8') : undefined)) this.cells.set(`${c.model}|${c.task}`, c);
       }
     }
-  writeFileSync(join(outDir, 'gt.csv'), gt.join('\n') + '\n');
-  writeFileSync(join(outDir, 'scores.csv'), sc.join('\n') + '\n');
+    this.refresh();
+  }
+  refresh(): void {
+    if (!existsSync(this.path)) return;
+    const text = readFileSync(this.path, 'utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(this.readUpTo, end).split('\n')) if (line) {
+      const c = JSON.parse(line) as GtCellV2;
+      this.cells.set(`${c.model}|${c.task}`, c);
+    }
+    this.readUpTo = end;
+  }
+  has(model: string, task: string): boolean {
+    return this.cells.has(`${model}|${task}`);
+  }
+  get(model: string, task: string): GtCellV2 | undefined {
+    return this.cells.get(`${model}|${task}`);
+  }
+  add(c: GtCellV2 & { ms?: number }): void {
+    appendFileSync(this.path, JSON.stringify(c) + '\n');
+    this.cells.set(`${c.model}|${c.task}`, c);
+  }
+}
+
+/** gt.csv, scores.csv and gt-meta.json (format v2) for the given models x tasks, from what was measured. */
+export function writeGtTables(outDir: string, modelIds: string[], tasks: TaskDef[], done: GtResults, scoreNames: readonly string[], meta: Record<string, unknown>): void {
+  const cells: GtCellV2[] = [];
+  let missing = 0;
+  for (const t of tasks)
+    for (const m of modelIds) {
+      const c = done.get(m, t.id);
+      if (c) cells.push({ task: c.task, model: c.model, accuracy: c.accuracy, repeats: c.repeats, folds: c.folds, n: c.n, classes: c.classes, ...(c.scores ? { scores: c.scores } : {}) });
+      else missing++;
+    }
+  writeFileSync(join(outDir, 'gt.csv'), gtCsv(cells));
+  writeFileSync(join(outDir, 'scores.csv'), scoresCsv(cells, scoreNames.length ? scoreNames : SCORE_NAMES));
   writeFileSync(
     join(outDir, 'gt-meta.json'),
-    JSON.stringify({ version: GT_VERSION, seeds, noiseEvery: NOISE_EVERY, testFraction: TEST_FRACTION, probe: { fn: 'src/probe/shared linearProbe', ...GT_PROBE }, models: models.map((m) => `${m.id}:${m.sha256}`), tasks: tasks.length, missing }, null, 1) + '\n',
+    JSON.stringify({ version: GT_VERSION, protocol: { ...GT_CV, label: protocolLabel(GT_CV), fn: 'src/probe/shared/cv.ts cvProbe' }, scores: 'mean over the training folds of the first repeat (src/zoo/shared/gt-cell.ts)', tasksVersion: TASKS_VERSION, ...meta, tasks: tasks.length, cells: cells.length, missing }, null, 1) + '\n',
   );
-  console.log(`wrote ${join(outDir, 'gt.csv')} (${gt.length - 1} rows, ${missing} missing) and scores.csv (${sc.length - 1} rows)`);
+  console.log(`wrote ${join(outDir, 'gt.csv')} (${cells.length} cells, ${missing} missing) and scores.csv`);
 }
 
 /** A seeded sample of (model, task) pairs fine-tuned end to end by tools/zoo/train.py on the GT's split. */

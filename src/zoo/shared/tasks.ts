@@ -4,7 +4,10 @@
 // file listing, restricted to images no zoo model trained on.
 import { mulberry32 } from '../../shared/random.ts';
 
-export const TASKS_VERSION = 1;
+/** v2 (GT format v2): a task holds every eligible image of its classes up to MAX_PER_CLASS (v1: 30). */
+export const TASKS_VERSION = 2;
+/** The stated per-class limit of a task (few-shot tasks excepted): every image of the shared datasets fits under it. */
+export const MAX_PER_CLASS = 100;
 
 export interface TaskDef {
   id: string;
@@ -54,7 +57,7 @@ export const DEFAULT_TASK_PLAN: TaskPlan = {
   subsets: [[5, 2], [10, 1]],
   fewShotClasses: 10,
   fewShot: 8,
-  maxPerClass: 30,
+  maxPerClass: MAX_PER_CLASS,
   minPerClass: 4,
 };
 
