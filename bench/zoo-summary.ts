@@ -8,6 +8,7 @@ import { loadInventory } from '../src/npmzoo/node/inventory-file.ts';
 import { parseCsv } from '../src/shared/csv.ts';
 import { GT_CV, protocolLabel } from '../src/probe/shared/cv.ts';
 import { noiseCeilingV2, parseGtCsv, type GtCellV2 } from '../src/zoo/shared/gt-format.ts';
+import { REAL_BACKBONES, realBackbonesLine } from '../src/realzoo/shared/backbones.ts';
 import { kendallTauB, weightedTau as wtau, type WeightedTauOptions } from '../src/metrics/ranking.ts';
 
 // pairs where both values are known; NaN when fewer than 2 remain or one side is constant
@@ -96,17 +97,25 @@ console.log(`  best family: ${[...famBest].map(([f, c]) => `${f} ${c}`).join(', 
   const kinds = new Map<string, number[]>();
   for (const [t, tau] of all.perTask) (kinds.get(kindOf.get(t) ?? '?') ?? kinds.set(kindOf.get(t) ?? '?', []).get(kindOf.get(t) ?? '?')!).push(tau);
   console.log(`  by task kind: ${[...kinds].map(([k, v]) => `${k} ${fmt(mean(v))} (${v.length})`).join(', ')}`);
-  let real: GtCellV2[] = [];
-  try {
-    if (existsSync('data/npm-gt/gt.csv')) real = parseGtCsv(readFileSync('data/npm-gt/gt.csv', 'utf8'));
-  } catch (e) {
-    console.log(`real models: ${(e as Error).message}`);
-  }
+  // real = every real pre-trained model with GT: the npm packages' models and the real backbones
+  const read = (path: string): GtCellV2[] => {
+    try {
+      return existsSync(path) ? parseGtCsv(readFileSync(path, 'utf8')) : [];
+    } catch (e) {
+      console.log(`${path}: ${(e as Error).message}`);
+      return [];
+    }
+  };
+  const backbones = read('data/real-gt/gt.csv');
+  const real = [...read('data/npm-gt/gt.csv'), ...backbones];
+  const bb = kindCeil(backbones, false);
+  const bbIds = new Set(backbones.map((c) => c.model));
+  console.log(realBackbonesLine(bbIds.size, REAL_BACKBONES.filter((b) => bbIds.has(b.id) && b.pretraining.startsWith('ImageNet')).length, new Set(backbones.map((c) => c.task)).size, bb.tau));
   const realIds = new Set(real.map((c) => c.model));
   const rz = kindCeil(real, false), rf = kindCeil(real, true), zf = kindCeil(cells, true), zz = kindCeil(cells, false);
   console.log(`few-shot tasks (${[...kindOf.values()].filter((k) => k === 'few-shot').length}, 8 images per class) are reported apart: noise ceiling zoo ${fmt(zf.tau)}, real ${fmt(rf.tau)}`);
   console.log(`GT noise ceiling: zoo ${fmt(zz.tau)}, real ${fmt(rz.tau)} (k-fold ${GT_CV.folds} x ${GT_CV.repeats} repeats, probe ${GT_CV.probe})`);
-  console.log(`  (over the ${zz.tasks} full and subset tasks; real = ${realIds.size} real pre-trained models with GT, ${rz.tasks} tasks)`);
+  console.log(`  (over the ${zz.tasks} full and subset tasks; real = ${realIds.size} real pre-trained models with GT — npm packages' models and real backbones — on ${rz.tasks} tasks)`);
 }
 
 // linear probe vs fine-tune

@@ -117,6 +117,23 @@ describe('the page: a folder in, dataset tokens out', () => {
     expect(r.notes.join(' ')).to.match(/3000 images found; a seeded sample of 18/);
   });
 
+  it('exact duplicates count once and are reported; one image under two classes is a label conflict', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'dups' })) as string;
+    const app = await mountApp();
+    const run = nextRun(app);
+    await drop([dir]);
+    const r = await run;
+    const by = (reason: string) => r.skipped.filter((s) => s.reason === reason).map((s) => s.path.split('/').slice(-2).join('/')).sort();
+    expect(by('duplicate')).to.deep.equal(['beagle/0 copy 2.jpg', 'beagle/0 copy.jpg']);
+    expect(by('label-conflict')).to.deep.equal(['beagle/1.jpg', 'pug/looks like a pug.jpg']);
+    // beagle: 4 distinct less the conflicting one; pug: its 4
+    expect(r.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['beagle', 3], ['pug', 4]]);
+    expect(r.notes.join(' ')).to.match(/2 exact duplicate/);
+    expect(r.notes.join(' ')).to.match(/more than one class/);
+    await app.updateComplete;
+    expect(shadow(app, '#skipped')!.textContent).to.match(/exact duplicate/);
+  });
+
   it('a full storage quota leaves the run complete and says so', async () => {
     const dir = (await executeServerCommand('make-fixture', { kind: 'small' })) as string;
     type Result = { error?: string; tokens: number; encoded: number; notes: string[]; cache: { full: boolean; notStored: number } };

@@ -1,6 +1,7 @@
 // The page's first slice end to end: files -> plan -> embeddings (worker, cache) -> tokens.
 // UI-free, so tests drive it directly and the UI only renders its state.
 import { planDataset, IngestError, type Plan, type PlanOptions } from '../ingest/shared/plan.ts';
+import { findDuplicates } from '../ingest/shared/duplicates.ts';
 import type { PickedFile } from '../ingest/client/gather.ts';
 import type { EncoderHandle } from '../encode/client/encoder-client.ts';
 import type { EncodeProgress, EncodeResult, SkippedItem } from '../encode/shared/types.ts';
@@ -57,16 +58,27 @@ export async function runPipeline(
   if (enc.cancelled) {
     notes.push(`Cancelled after ${enc.indices.length} of ${items.length} images; tokens use what was done.`);
   }
-  // classes that lost images to decoding may now be too small
+  // exact duplicates (same sha256) count once; one image under two classes is a label conflict
+  const dup = findDuplicates(
+    enc.indices.map((i, r) => ({ path: items[i].f.path, cls: plan.labelled ? items[i].ci : -1, sha256: enc.hashes[r] })),
+    plan.classes.map((c) => c.name),
+  );
+  skipped.push(...dup.skipped);
+  notes.push(...dup.notes);
+  const rows = enc.indices.map((i, r) => ({ i, r })).filter(({ r }) => dup.keep[r]);
+  const dim = enc.dim;
+  const embeddings = new Float32Array(rows.length * dim);
+  rows.forEach(({ r }, j) => embeddings.set(enc.embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  // classes that lost images to decoding or duplicates may now be too small
   const rowsPerClass = new Map<number, number>();
-  for (const i of enc.indices) rowsPerClass.set(items[i].ci, (rowsPerClass.get(items[i].ci) ?? 0) + 1);
+  for (const { i } of rows) rowsPerClass.set(items[i].ci, (rowsPerClass.get(items[i].ci) ?? 0) + 1);
   let tokens: DatasetTokens | null = null;
-  if (enc.indices.length >= 2) {
+  if (rows.length >= 2) {
     const keepClasses = plan.classes.map((_, ci) => ci).filter((ci) => (rowsPerClass.get(ci) ?? 0) > 0);
     const remap = new Map(keepClasses.map((ci, j) => [ci, j]));
     const res = await encoder.tokens({
-      embeddings: enc.embeddings.slice(),
-      labels: plan.labelled ? Int32Array.from(enc.indices, (i) => remap.get(items[i].ci)!) : null,
+      embeddings,
+      labels: plan.labelled ? Int32Array.from(rows, ({ i }) => remap.get(items[i].ci)!) : null,
       classNames: plan.labelled ? keepClasses.map((ci) => plan.classes[ci].name) : [],
       k: opts.k,
       subCentres: opts.subCentres ?? 1,

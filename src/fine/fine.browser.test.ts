@@ -79,7 +79,7 @@ describe('fine stage in the page (top-k models on the user images, worker, WASM)
     // halving 'always': this task is too small for 'auto' to halve, and the page path must be exercised
     const res = await fine.run({ models, images: imgs, classNames: CLASSES, seed: 0, keepFeatures: true, scores, halving: 'always' }, (p) => progress.push(p));
     const secs = (performance.now() - t0) / 1000;
-    expect(res.version).to.equal(1);
+    expect(res.version).to.equal(2); // v2: the GT v2 probe protocol
     expect(res.cancelled).to.equal(false);
     expect(res.models.map((m) => m.id)).to.deep.equal(models.map((m) => m.id));
 

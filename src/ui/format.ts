@@ -17,4 +17,6 @@ export const REASON_LABELS: Record<string, string> = {
   unreadable: 'could not be read',
   'outside-class': 'outside any class folder',
   'class-too-small': 'class with too few images',
+  duplicate: 'exact duplicate (counted once)',
+  'label-conflict': 'same image under two classes',
 };

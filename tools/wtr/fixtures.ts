@@ -61,6 +61,16 @@ export function makeFixture(kind: string): string {
     return file;
   } else if (kind === 'empty') {
     // nothing inside
+  } else if (kind === 'dups') {
+    // beagle: 4 images + 2 byte-identical copies of the first; pug: 4 images + a copy of beagle's second
+    for (const c of ['beagle', 'pug']) {
+      mkdirSync(join(dir, c));
+      firstImages('pets', c, 4).forEach((f, i) => copyFileSync(f, join(dir, c, `${i}.jpg`)));
+    }
+    const [b0, b1] = firstImages('pets', 'beagle', 2);
+    copyFileSync(b0, join(dir, 'beagle', '0 copy.jpg'));
+    copyFileSync(b0, join(dir, 'beagle', '0 copy 2.jpg'));
+    copyFileSync(b1, join(dir, 'pug', 'looks like a pug.jpg'));
   } else if (kind === 'many') {
     // thousands of files: 3 classes x 1000 images
     for (const c of ['digit_0', 'digit_1', 'digit_2']) {

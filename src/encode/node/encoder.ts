@@ -14,7 +14,8 @@ export interface NodeEncoder {
   release(): Promise<void>;
 }
 
-export async function loadNodeEncoder(id: string, opts: { root?: string; threads?: number } = {}): Promise<NodeEncoder> {
+/** `raw: true` gives the pooled vector as the graph computes it (the fine stage's and the GT's features), not unit-normalised. */
+export async function loadNodeEncoder(id: string, opts: { root?: string; threads?: number; raw?: boolean } = {}): Promise<NodeEncoder> {
   const entry = encoderById(id);
   const bytes = new Uint8Array(readFileSync(join(opts.root ?? process.cwd(), MODELS_BASE, entry.file)));
   const v = verifyWeights(entry, bytes.length, await sha256Hex(bytes));
@@ -38,7 +39,7 @@ export async function loadNodeEncoder(id: string, opts: { root?: string; threads
           : new ort.Tensor('float32', x, dims);
         const r = await session.run({ [entry.input.name]: input }, [EMBEDDING_OUTPUT]);
         const e = r[EMBEDDING_OUTPUT].data as Float32Array;
-        for (let i = 0; i < chunk.length; i++) out.push(l2normalize(e.slice(i * entry.dim, (i + 1) * entry.dim)));
+        for (let i = 0; i < chunk.length; i++) out.push(opts.raw ? e.slice(i * entry.dim, (i + 1) * entry.dim) : l2normalize(e.slice(i * entry.dim, (i + 1) * entry.dim)));
       }
       return out;
     },

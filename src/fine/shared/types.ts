@@ -83,7 +83,7 @@ export interface FineModelResult {
 }
 
 export interface FineResult {
-  version: 1;
+  version: typeof FINE_RESULT_VERSION;
   /** one per requested model, in request order */
   models: FineModelResult[];
   /** ids of the done models, best first */

@@ -13,6 +13,7 @@ import './tf-shim.ts';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { decodeImage } from '../../encode/node/decode.ts';
+import type { RgbaImage } from '../../encode/shared/preprocess.ts';
 import { GT_CV, protocolLabel } from '../../probe/shared/cv.ts';
 import { takeRows } from '../../probe/shared/split.ts';
 import { SCORE_NAMES, type ScoreName } from '../../transfer/shared/scores.ts';
@@ -37,16 +38,15 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Features of the given images of a dataset for one model, cached (N x D over the whole listing + done mask). */
-export async function datasetFeatures(entry: NpmInventoryEntry, loaded: () => Promise<LoadedNpmModel>, tg: Target, ids: Int32Array): Promise<{ data: Float64Array; d: number }> {
-  const f = entry.feature!;
-  const key = `${entry.id}-${entry.files[0].sha256.slice(0, 12)}`;
-  const dir = join(NPM_CACHE, 'features', key);
+/**
+ * Features of the given images of a dataset for one model, cached under <dir>/<dataset>-<listing hash>
+ * (N x D over the whole listing + a done mask): only missing images are decoded and run, in chunks.
+ */
+export async function cachedFeatures(dir: string, listing: Target['px']['listing'], ids: Int32Array, dim: number, extract: (imgs: RgbaImage[]) => Promise<Float32Array>): Promise<{ data: Float64Array; d: number }> {
   mkdirSync(dir, { recursive: true });
-  const listing = tg.px.listing;
   const base = join(dir, `${listing.name}-${listingHash(listing)}`);
   const n = listing.files.length;
-  let data = new Float32Array(n * f.dim);
+  let data = new Float32Array(n * dim);
   let have = new Uint8Array(n);
   if (existsSync(`${base}.f32`) && existsSync(`${base}.have`)) {
     const b = readFileSync(`${base}.f32`);
@@ -55,23 +55,29 @@ export async function datasetFeatures(entry: NpmInventoryEntry, loaded: () => Pr
   }
   const todo = [...ids].filter((i) => !have[i]);
   if (todo.length) {
-    const m = await loaded();
     const CH = 32;
     for (let s = 0; s < todo.length; s += CH) {
       const chunk = todo.slice(s, s + CH);
-      const imgs = chunk.map((i) => decodeImage(new Uint8Array(readFileSync(join(listing.dir, listing.files[i])))));
-      const x = prepareImages(imgs, entry.input);
-      const y = await extractFeatures(m, f, x, chunk.length, entry.input);
-      if (y.length !== chunk.length * f.dim) throw new Error(`${entry.id}: feature width ${y.length / chunk.length}, inventory says ${f.dim}`);
+      const y = await extract(chunk.map((i) => decodeImage(new Uint8Array(readFileSync(join(listing.dir, listing.files[i]))))));
+      if (y.length !== chunk.length * dim) throw new Error(`${dir}: feature width ${y.length / chunk.length}, expected ${dim}`);
       chunk.forEach((i, j) => {
-        data.set(y.subarray(j * f.dim, (j + 1) * f.dim), i * f.dim);
+        data.set(y.subarray(j * dim, (j + 1) * dim), i * dim);
         have[i] = 1;
       });
     }
     writeFileSync(`${base}.f32`, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     writeFileSync(`${base}.have`, have);
   }
-  return { data: takeRows(data, f.dim, ids), d: f.dim };
+  return { data: takeRows(data, dim, ids), d: dim };
+}
+
+/** Features of an npm model (cached per model id + weight sha256). */
+export async function datasetFeatures(entry: NpmInventoryEntry, loaded: () => Promise<LoadedNpmModel>, tg: Target, ids: Int32Array): Promise<{ data: Float64Array; d: number }> {
+  const f = entry.feature!;
+  return cachedFeatures(join(NPM_CACHE, 'features', `${entry.id}-${entry.files[0].sha256.slice(0, 12)}`), tg.px.listing, ids, f.dim, async (imgs) => {
+    const m = await loaded();
+    return extractFeatures(m, f, prepareImages(imgs, entry.input), imgs.length, entry.input);
+  });
 }
 
 export async function main(): Promise<void> {

@@ -3,6 +3,8 @@
 // noise ceilings, and per dataset the best real model and its margin over the best trained one.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gtCsv } from '../../zoo/shared/gt-format.ts';
+import { REAL_BACKBONES } from '../../realzoo/shared/backbones.ts';
+import { onnxFacts } from '../../realzoo/node/files.ts';
 import { resolve } from 'node:path';
 import { bestRealVsTrained, isReal, noiseCeiling, parseGt, realModelBaselines, type GtCell } from '../shared/report.ts';
 import { npmModelId } from '../shared/types.ts';
@@ -11,6 +13,7 @@ import { loadInventory } from './inventory-file.ts';
 
 const ZOO_GT = resolve('data/zoo-gt/gt.csv');
 const NPM_GT = resolve('data/npm-gt/gt.csv');
+const REAL_GT = resolve('data/real-gt/gt.csv');
 
 export function zooRows(): { rows: GtCell[]; source: string } {
   if (!existsSync(ZOO_GT)) return { rows: [], source: 'none' };
@@ -22,7 +25,9 @@ function main(): void {
   const npmText = readFileSync(NPM_GT, 'utf8');
   const npm = parseGt(npmText);
   const zoo = zooRows();
-  const all = [...zoo.rows, ...npm];
+  // the real backbones (npm run real-models:gt) join the one table
+  const backbones = existsSync(REAL_GT) ? parseGt(readFileSync(REAL_GT, 'utf8')) : [];
+  const all = [...zoo.rows, ...npm, ...backbones];
   writeFileSync(resolve('data/npm-gt/gt-all.csv'), gtCsv(all));
   const npmModels = new Set(npm.map((r) => r.model));
   const tasks = new Set(npm.map((r) => r.task));
@@ -33,6 +38,10 @@ function main(): void {
   const nz = noiseCeiling(onTasks, (m) => !isReal(m));
   const na = noiseCeiling(onTasks);
   console.log(`noise ceiling on the same tasks: trained zoo ${fmt(nz.tau)} (${nz.models} models), real + trained together ${fmt(na.tau)} (${na.models} models, ${na.tasks} tasks)`);
+  if (backbones.length) {
+    const nb = noiseCeiling(backbones);
+    console.log(`real backbones (data/real-gt/gt.csv): ${new Set(backbones.map((r) => r.model)).size} models, ${backbones.length} cells; noise ceiling ${fmt(nb.tau)} over ${nb.tasks} tasks`);
+  }
   console.log('per dataset (mean GT accuracy over the tasks both were measured on): best real model vs best trained model, margin');
   const best = bestRealVsTrained(all);
   for (const b of best) console.log(`  ${b.dataset.padEnd(20)} ${b.bestReal.padEnd(28)} ${fmt(b.realAcc)}  ${b.bestTrained.padEnd(26)} ${fmt(b.trainedAcc)}  ${b.margin >= 0 ? '+' : ''}${fmt(b.margin)}  (${b.tasks} task${b.tasks > 1 ? 's' : ''})`);
@@ -43,9 +52,11 @@ function main(): void {
   const scoresText = readFileSync(resolve('data/npm-gt/scores.csv'), 'utf8').trim().split('\n');
   const sh = scoresText[0].split(',');
   const logme = new Map(scoresText.slice(1).map((l) => l.split(',')).map((c) => [`${c[sh.indexOf('task')]}|${c[sh.indexOf('model')]}`, Number(c[sh.indexOf('LogME')])] as const));
+  for (const c of backbones) if (c.scores?.LogME !== undefined) logme.set(`${c.task}|${c.model}`, c.scores.LogME);
   const params = new Map(inv.models.map((m) => [npmModelId(m.package, m.id), m.params] as const));
-  const b = realModelBaselines(npm, logme, params);
-  console.log(`real models only, weighted tau vs GT (rank=None) over ${b.tasks} tasks: LogME ${fmt(b.logme)}, prior params ${fmt(b.params)}, prior mean-of-other-tasks ${fmt(b.meanOther)}`);
+  for (const bb of REAL_BACKBONES) params.set(bb.id, bb.format === 'onnx-encoder' ? onnxFacts(bb).params : bb.params);
+  const b = realModelBaselines([...npm, ...backbones], logme, params);
+  console.log(`real models only (npm + backbones), weighted tau vs GT (rank=None) over ${b.tasks} tasks: LogME ${fmt(b.logme)}, prior params ${fmt(b.params)}, prior mean-of-other-tasks ${fmt(b.meanOther)}`);
   console.log(realModelsSummaryLine(inv, npmText));
 }
 

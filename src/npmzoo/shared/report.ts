@@ -11,7 +11,8 @@ export function parseGt(csv: string): GtCell[] {
   return parseGtCsv(csv);
 }
 
-export const isReal = (model: string) => model.startsWith('npm:');
+/** a real pre-trained model: an npm package's model (npm:) or a real backbone (real:) */
+export const isReal = (model: string) => model.startsWith('npm:') || model.startsWith('real:');
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 
 export interface DatasetBest { dataset: string; tasks: number; bestReal: string; realAcc: number; bestTrained: string; trainedAcc: number; margin: number }

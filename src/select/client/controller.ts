@@ -169,7 +169,7 @@ export class ResultsController implements ReactiveController {
     if (!pub || !this.report?.tokens || !plan) return;
     if (pub.tokens !== this.report.tokens) {
       pub.tokens = this.report.tokens;
-      pub.images = plan.labelled ? plan.classes.flatMap((c, ci) => c.items.map((f) => ({ path: f.path, file: f.file, label: ci }))) : [];
+      pub.images = plan.labelled ? this.labelledImages() : [];
       pub.classNames = plan.labelled ? plan.classes.map((c) => c.name) : [];
     }
     if (this.micro && pub.micro !== this.micro) {
@@ -190,6 +190,13 @@ export class ResultsController implements ReactiveController {
     return u ? toFineModel(u.record) : null;
   }
 
+  /** The sampled labelled images, less duplicates and label conflicts (a duplicate in two folds would inflate the check). */
+  private labelledImages() {
+    const plan = this.report!.plan;
+    const out = new Set(this.report!.skipped.filter((s) => s.reason === 'duplicate' || s.reason === 'label-conflict').map((s) => s.path));
+    return plan.classes.flatMap((c, ci) => c.items.filter((f) => !out.has(f.path)).map((f) => ({ path: f.path, file: f.file, label: ci })));
+  }
+
   /** The fine stage on the user's own (sampled, labelled) images. */
   async runFine(ids: string[]) {
     const plan = this.report?.plan;
@@ -201,7 +208,7 @@ export class ResultsController implements ReactiveController {
     }
     const models = ids.map((id) => this.fineModel(id)).filter((m): m is FineModel => !!m);
     const notRunnable = ids.filter((id) => !models.some((m) => m.id === id));
-    const images = plan.classes.flatMap((c, ci) => c.items.map((f) => ({ path: f.path, file: f.file, label: ci })));
+    const images = this.labelledImages();
     this.fineState = { running: true, line: `Starting the check of ${models.length} models on ${images.length} images…`, done: 0, total: images.length * models.length, note: '' };
     this.push();
     try {
