@@ -160,7 +160,7 @@ export async function main(): Promise<void> {
   console.log(''.padEnd(W) + quadrants.map((q) => `${q.name} (${q.tasks.length} tasks x ${q.models.length} models)`.padEnd(40)).join(''));
   for (const [name, rs] of results)
     console.log(name.padEnd(W) + rs.map((r) => (r.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)}` : '  —').padEnd(40)).join(''));
-  console.log('GT noise ceiling (seed 0 vs seed 1)'.padEnd(W) + ceiling.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(40)).join(''));
+  console.log('GT noise ceiling (halves of the repeats)'.padEnd(W) + ceiling.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(40)).join(''));
   console.log(`\nscoring: ${scoreMs.toFixed(1)} ms per task for a candidate set (tfjs CPU backend in Node), ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
   const bd = results.find(([n]) => n === 'cross-attention ranker')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];
   const lm = results.find(([n]) => n === 'LogME')![1][quadrants.findIndex((q) => q.name === 'blind datasets')];

@@ -124,7 +124,8 @@ describe('fine stage in the page (top-k models on the user images, worker, WASM)
     expect(full.length).to.be.greaterThanOrEqual(2);
     expect(res.reranked.slice(0, full.length)).to.deep.equal(full.map((m) => m.id));
     for (let i = 1; i < full.length; i++) expect(full[i - 1].probe!.accuracy).to.be.at.least(full[i].probe!.accuracy);
-    expect(res.protocol).to.include({ testFraction: 0.3, folds: 2, maxIter: 40, halvingRounds: 1 });
+    expect(res.protocol).to.include({ lambda: 1, repeats: 8, folds: Math.min(5, PER_CLASS), halvingRounds: 1 }); // the GT v2 protocol (GT_CV)
+    expect(res.protocol.probe).to.match(/ridge/);
 
     // progress: per model the feature count only grows and reaches the total
     for (let mi = 1; mi <= 4; mi++) {

@@ -120,7 +120,7 @@ export function realModelsBench(o: { scorer: Scorer; taskTok: Map<string, Datase
   lines.push(`per quadrant: weighted tau (rank=None) | top-1 regret (accuracy points) | top-3 hit rate; candidates = the real models only`);
   lines.push(''.padEnd(W) + quads.map((q) => `${q.name} (${q.tasks.length} tasks x ${models.length} models)`.padEnd(40)).join(''));
   for (const [name, rs] of res) lines.push(name.padEnd(W) + rs.map(cell).join(''));
-  lines.push('GT noise ceiling (seed 0 vs seed 1)'.padEnd(W) + ceil.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(40)).join(''));
+  lines.push('GT noise ceiling (halves of the repeats)'.padEnd(W) + ceil.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(40)).join(''));
   lines.push('* reads these models\' own GT on the other tasks: a reference, not available to a blind ranker');
   lines.push('** scores a model through its learned per-model token: none exists for a model it never trained on');
   lines.push(`† the models as known ones: each one's standing on the ${NEIGHBOUR_K >= 1000 ? 'all' : NEIGHBOUR_K} measured tasks nearest to the task (ranker PCA space), the task's own dataset left out`);

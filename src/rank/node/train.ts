@@ -179,7 +179,7 @@ export async function main(): Promise<void> {
   await tf.setBackend('cpu');
   const a = await assemble({ log: true });
   const sp = a.split;
-  console.log(`rank:train: GT from ${a.gt.source} (${[...a.gt.acc.values()].reduce((x, m) => x + m.size, 0)} seed-0 cells)`);
+  console.log(`rank:train: GT from ${a.gt.source} (${[...a.gt.acc.values()].reduce((x, m) => x + m.size, 0)} GT cells)`);
   console.log(`  blind datasets: ${sp.blindDatasets.join(', ')}`);
   console.log(`  training datasets: ${sp.trainDatasets.join(', ')} (validation: ${sp.valDatasets.join(', ')})`);
   console.log(`  known/known test tasks: ${sp.knownTestTasks.join(', ')}`);
@@ -243,7 +243,7 @@ export async function main(): Promise<void> {
       self: { config: fit.self.cfg, weights: weights.self, learnedIds: prep.learnedIds },
     },
     training: {
-      seed, command: 'npm run rank:train', loss: 'ListNet, softmax(z-scored GT / T), T annealed 1 -> 0.5 (exponential); targets = mean of the measured split seeds', optimizer: `adam lr ${base.lr}, batch ${base.batch} tasks`,
+      seed, command: 'npm run rank:train', loss: 'ListNet, softmax(z-scored GT / T), T annealed 1 -> 0.5 (exponential); targets = the GT (v2: mean over every fold of every repeat)', optimizer: `adam lr ${base.lr}, batch ${base.batch} tasks`,
       augmentation: 'class-token dropout (p 0.3, keep 50-100 %), candidate dropout (keep 60-100 %)',
       pcaRows: prep.rows, aeLoss: prep.ae.loss, validation: { datasets: sp.valDatasets, log: valLog, chosen },
       queryDim: queryDim(PCA_DIM, AE.code), seconds: Math.round((Date.now() - t0) / 1000),
