@@ -10,7 +10,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { copeland, borda } from '../src/metrics/aggregate.ts';
-import { weightedTau } from '../src/metrics/ranking.ts';
 import { tf } from '../src/probe/tfjs/tf.ts';
 import { mulberry32 } from '../src/shared/random.ts';
 import { SCORE_NAMES } from '../src/transfer/shared/scores.ts';

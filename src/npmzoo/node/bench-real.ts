@@ -3,7 +3,6 @@
 // other architectures, other sizes, other sources, no source token), next to LogME, the size
 // prior and random; then the same tasks with the real models and the zoo as one candidate set.
 // Model tokens: src/npmzoo/shared/npm-tokens.gen.ts (metadata + ArchToVec of the tfjs weights).
-import { weightedTau } from '../../metrics/ranking.ts';
 import { rerankTopK } from '../../metrics/aggregate.ts';
 import { mulberry32 } from '../../shared/random.ts';
 import type { Scorer } from '../../rank/model/scorer.ts';

@@ -10,18 +10,16 @@
 //   --data DIR     a folder of class subfolders nobody has seen: the zoo's tasks for it, written to data/npm-gt/custom/<name>
 // Resumable: the committed gt.csv counts as done; new cells are appended to .cache/npmzoo/gt-v2/results.jsonl.
 import './tf-shim.ts';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { decodeImage } from '../../encode/node/decode.ts';
 import type { RgbaImage } from '../../encode/shared/preprocess.ts';
 import { GT_CV, protocolLabel } from '../../probe/shared/cv.ts';
 import { takeRows } from '../../probe/shared/split.ts';
 import { SCORE_NAMES, type ScoreName } from '../../transfer/shared/scores.ts';
 import { measureCell } from '../../zoo/shared/gt-cell.ts';
-import { TASKS_VERSION, resolveTask, type TaskDef } from '../../zoo/shared/tasks.ts';
-import { loadCatalogue } from '../../zoo/node/catalogue.ts';
-import { listingHash, sharedManifest } from '../../zoo/node/dataset.ts';
-import { EXCLUDED_TARGETS, GT_VERSION, GtResults, loadTargets, tasksFor, writeGtTables, type Target } from '../../zoo/node/gt.ts';
+import { listingHash } from '../../zoo/node/dataset.ts';
+import { GT_VERSION, GtResults, gtWorkload, writeGtTables, type Target } from '../../zoo/node/gt.ts';
 import { npmModelId, type NpmInventoryEntry } from '../shared/types.ts';
 import { ensureCpuOrBest, extractFeatures, loadNpmModel, prepareImages, type LoadedNpmModel } from '../tfjs/features.ts';
 import { NPM_MODEL_DOCS } from '../shared/models.ts';
@@ -95,32 +93,11 @@ export async function main(): Promise<void> {
   const which = (scoreArg === 'none' ? [] : scoreArg === 'all' ? [...SCORE_NAMES] : scoreArg.split(',')) as ScoreName[];
   // --data DIR: a folder nobody has seen; its tasks are the zoo's for that folder (data/zoo-gt/custom/<name>/tasks.json, made when missing)
   const custom = arg('--data');
-  const name = custom ? basename(resolve(custom)) : '';
+  const { name, tasks, selected, targets, resolved, cacheKey } = gtWorkload(custom, taskRe);
   const outDir = resolve(arg('--out') ?? (custom ? join('data/npm-gt/custom', name) : 'data/npm-gt'));
   mkdirSync(outDir, { recursive: true });
-  const catalogue = loadCatalogue();
-  let tasks: TaskDef[];
-  let targets: Map<string, Target>;
-  if (custom) {
-    targets = loadTargets([name], catalogue, custom);
-    tasks = tasksFor(targets, join('data/zoo-gt/custom', name), true);
-  } else {
-    const taskFile = JSON.parse(readFileSync(ZOO_TASKS, 'utf8'));
-    if (taskFile.version !== TASKS_VERSION) throw new Error(`${ZOO_TASKS} is tasks v${taskFile.version}; run npm run zoo:gt -- --tasks-only first`);
-    tasks = taskFile.tasks;
-    const names = [...new Set(tasks.map((t) => t.dataset))].filter((n) => !(n in EXCLUDED_TARGETS) && sharedManifest().some((d) => d.name === n));
-    targets = loadTargets(names, catalogue);
-    for (const [n, t] of targets)
-      if (taskFile.listingHashes?.[n] && taskFile.listingHashes[n] !== listingHash(t.px.listing)) throw new Error(`${n}: dataset listing differs from the one tasks.json was made from`);
-  }
-  const selected = tasks.filter((t) => !taskRe || taskRe.test(t.id));
-  const resolved = new Map(selected.map((t) => {
-    const tg = targets.get(t.dataset)!;
-    return [t.id, resolveTask(t, tg.px.listing.classes, tg.px.listing.labels, tg.eligible)] as const;
-  }));
   console.log(`npm-models:gt: ${models.length} models x ${selected.length} tasks, ${protocolLabel(GT_CV)}, scores ${which.join(',') || 'none'}, tfjs ${backend} -> ${outDir}`);
 
-  const cacheKey = custom ? `custom-${name}-${listingHash(targets.get(name)!.px.listing)}` : 'shared';
   const done = new GtResults(join(NPM_CACHE, `gt-v${GT_VERSION}`, cacheKey, 'results.jsonl'), outDir);
   const featuresOnly = process.argv.includes('--features-only');
   const t0 = Date.now();

@@ -11,21 +11,18 @@
 // Resumable: the committed gt.csv counts as done; new cells go to .cache/realzoo/gt-v2/<key>/results.jsonl.
 import '../../npmzoo/node/tf-shim.ts';
 import '@tensorflow/tfjs-backend-wasm';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadNodeEncoder, type NodeEncoder } from '../../encode/node/encoder.ts';
 import { encoderById } from '../../encode/shared/manifest.ts';
 import { GT_CV, protocolLabel } from '../../probe/shared/cv.ts';
 import { SCORE_NAMES, type ScoreName } from '../../transfer/shared/scores.ts';
 import { measureCell } from '../../zoo/shared/gt-cell.ts';
-import { TASKS_VERSION, resolveTask, type TaskDef } from '../../zoo/shared/tasks.ts';
-import { loadCatalogue } from '../../zoo/node/catalogue.ts';
-import { listingHash, sharedManifest } from '../../zoo/node/dataset.ts';
-import { EXCLUDED_TARGETS, GT_VERSION, GtResults, loadTargets, tasksFor, writeGtTables, type Target } from '../../zoo/node/gt.ts';
-import { cachedFeatures, ZOO_TASKS } from '../../npmzoo/node/gt.ts';
+import { GT_VERSION, GtResults, gtWorkload, writeGtTables } from '../../zoo/node/gt.ts';
+import { cachedFeatures } from '../../npmzoo/node/gt.ts';
 import { ensureCpuOrBest, extractFeatures, loadNpmModel, prepareImages, type LoadedNpmModel } from '../../npmzoo/tfjs/features.ts';
 import { onnxFacts, readRealTfjs } from './files.ts';
-import { REAL_BACKBONES, type RealBackbone } from '../shared/backbones.ts';
+import { REAL_BACKBONES } from '../shared/backbones.ts';
 
 export const REAL_CACHE = resolve('.cache/realzoo');
 export const REAL_SCORES: ScoreName[] = ['LogME'];
@@ -40,28 +37,10 @@ async function main(): Promise<void> {
   const scoreArg = arg('--scores') ?? REAL_SCORES.join(',');
   const which = (scoreArg === 'none' ? [] : scoreArg === 'all' ? [...SCORE_NAMES] : scoreArg.split(',')) as ScoreName[];
   const custom = arg('--data');
-  const name = custom ? basename(resolve(custom)) : '';
+  const { name, tasks, selected, targets, resolved, cacheKey } = gtWorkload(custom, taskRe);
   const outDir = resolve(arg('--out') ?? (custom ? join('data/real-gt/custom', name) : 'data/real-gt'));
   mkdirSync(outDir, { recursive: true });
-  const catalogue = loadCatalogue();
-  let tasks: TaskDef[];
-  let targets: Map<string, Target>;
-  if (custom) {
-    targets = loadTargets([name], catalogue, custom);
-    tasks = tasksFor(targets, join('data/zoo-gt/custom', name), true);
-  } else {
-    const taskFile = JSON.parse(readFileSync(ZOO_TASKS, 'utf8'));
-    if (taskFile.version !== TASKS_VERSION) throw new Error(`${ZOO_TASKS} is tasks v${taskFile.version}; run npm run zoo:gt -- --tasks-only first`);
-    tasks = taskFile.tasks;
-    targets = loadTargets([...new Set(tasks.map((t) => t.dataset))].filter((n) => !(n in EXCLUDED_TARGETS) && sharedManifest().some((d) => d.name === n)), catalogue);
-  }
-  const selected = tasks.filter((t) => !taskRe || taskRe.test(t.id));
-  const resolved = new Map(selected.map((t) => {
-    const tg = targets.get(t.dataset)!;
-    return [t.id, resolveTask(t, tg.px.listing.classes, tg.px.listing.labels, tg.eligible)] as const;
-  }));
   console.log(`real-models:gt: ${models.length} backbones x ${selected.length} tasks, ${protocolLabel(GT_CV)}, scores ${which.join(',') || 'none'}, tfjs ${backend} -> ${outDir}`);
-  const cacheKey = custom ? `custom-${name}-${listingHash(targets.get(name)!.px.listing)}` : 'shared';
   const done = new GtResults(join(REAL_CACHE, `gt-v${GT_VERSION}`, cacheKey, 'results.jsonl'), outDir);
   const t0 = Date.now();
   for (const b of models) {

@@ -90,6 +90,37 @@ export function tasksFor(targets: Map<string, Target>, outDir: string, custom: b
   return tasks;
 }
 
+/**
+ * The tasks, images and result-cache key another family of models (npm, real backbones) is measured
+ * on: the zoo's committed tasks over ../shared/datasets, or with `custom` (--data DIR) the zoo's tasks
+ * for that folder (data/zoo-gt/custom/<name>/tasks.json, made when missing). Resolved per task.
+ */
+export function gtWorkload(custom: string | undefined, taskRe: RegExp | null): { name: string; tasks: TaskDef[]; selected: TaskDef[]; targets: Map<string, Target>; resolved: Map<string, { ids: Int32Array; labels: Int32Array }>; cacheKey: string } {
+  const catalogue = loadCatalogue();
+  const name = custom ? basename(resolve(custom)) : '';
+  let tasks: TaskDef[];
+  let targets: Map<string, Target>;
+  if (custom) {
+    targets = loadTargets([name], catalogue, custom);
+    tasks = tasksFor(targets, join('data/zoo-gt/custom', name), true);
+  } else {
+    const path = 'data/zoo-gt/tasks.json';
+    const taskFile = JSON.parse(readFileSync(path, 'utf8'));
+    if (taskFile.version !== TASKS_VERSION) throw new Error(`${path} is tasks v${taskFile.version}; run npm run zoo:gt -- --tasks-only first`);
+    tasks = taskFile.tasks;
+    targets = loadTargets([...new Set(tasks.map((t) => t.dataset))].filter((n) => !(n in EXCLUDED_TARGETS) && sharedManifest().some((d) => d.name === n)), catalogue);
+    for (const [n, t] of targets)
+      if (taskFile.listingHashes?.[n] && taskFile.listingHashes[n] !== listingHash(t.px.listing)) throw new Error(`${n}: dataset listing differs from the one tasks.json was made from`);
+  }
+  const selected = tasks.filter((t) => !taskRe || taskRe.test(t.id));
+  const resolved = new Map(selected.map((t) => {
+    const tg = targets.get(t.dataset)!;
+    return [t.id, resolveTask(t, tg.px.listing.classes, tg.px.listing.labels, tg.eligible)] as const;
+  }));
+  const cacheKey = custom ? `custom-${name}-${listingHash(targets.get(name)!.px.listing)}` : 'shared';
+  return { name, tasks, selected, targets, resolved, cacheKey };
+}
+
 export async function main(): Promise<void> {
   const custom = arg('--data');
   const catalogue = loadCatalogue();
