@@ -12,7 +12,7 @@ import { sha256Hex } from '../../encode/shared/model-file.ts';
 import type { Preprocess } from '../../encode/shared/manifest.ts';
 import { readGraph } from '../../hardware/shared/onnx.ts';
 import { computeScores, SCORE_NAMES, type ScoreName } from '../../transfer/shared/scores.ts';
-import { cvSplits, foldsFor, protocolLabel } from '../../probe/shared/cv.ts';
+import { complement, cvSplits, foldsFor, protocolLabel } from '../../probe/shared/cv.ts';
 import { chooseFeatureNode, withFeatureOutput } from '../shared/feature-node.ts';
 import { FINE_PROBE, halvingPlan, probeModels, rerank, useHalving } from '../shared/probe.ts';
 import { pickRows, probeLabels, sampleImages } from '../shared/data.ts';
@@ -152,10 +152,8 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
   // ground truth's scores.csv (src/zoo/shared/gt-cell.ts)
   const kFolds = probeError ? 0 : foldsFor(pl.labels, FINE_PROBE.folds);
   const trainFolds = kFolds < 2 ? [] : cvSplits(pl.labels, kFolds, 1, FINE_PROBE.seed + req.seed)[0].map((test) => {
-    const inTest = new Uint8Array(pl.labels.length);
-    test.forEach((i) => (inTest[i] = 1));
-    const rows = pl.rows.filter((_, i) => !inTest[i]);
-    return { rows, labels: Int32Array.from(pl.labels.filter((_, i) => !inTest[i])) };
+    const train = complement(pl.labels.length, test);
+    return { rows: Array.from(train, (i) => pl.rows[i]), labels: Int32Array.from(train, (i) => pl.labels[i]) };
   });
 
   // preprocessed tensors shared by models with the same preprocessing (zoo models all share one)
@@ -273,7 +271,7 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
       rates.push(nUsed / featSeconds);
       Object.assign(res, { status: 'done', featureDim: d, images: nUsed, imagesPerSecond: nUsed / featSeconds });
 
-      // ---- scores (training split of the probe, as the ground truth's scores.csv) ----
+      // ---- scores (training folds of the probe's first repeat, averaged, as the ground truth's scores.csv) ----
       if (!probeError && trainFolds.length && which.length) {
         const sums: Partial<Record<ScoreName, number[]>> = {};
         const ts = now();

@@ -62,13 +62,20 @@ export function cvSplits(labels: ArrayLike<number>, folds: number, repeats: numb
   return Array.from({ length: repeats }, (_, r) => stratifiedKFold(labels, folds, seed + r));
 }
 
-function complement(n: number, test: Int32Array): Int32Array {
+/** The training rows of a fold: every index below n that is not in `test`. */
+export function complement(n: number, test: Int32Array): Int32Array {
   const inTest = new Uint8Array(n);
   test.forEach((i) => (inTest[i] = 1));
   const out = new Int32Array(n - test.length);
   let k = 0;
   for (let i = 0; i < n; i++) if (!inTest[i]) out[k++] = i;
   return out;
+}
+
+function argmax(v: Float64Array): number {
+  let best = 0;
+  for (let c = 1; c < v.length; c++) if (v[c] > v[best]) best = c;
+  return best;
 }
 
 /** K = Z Z^T / D of the task's standardised features (label-free), N x N, float64. */
@@ -179,9 +186,7 @@ export function ridgeFold(kernel: Float64Array, n: number, labels: ArrayLike<num
       const ob = b * classes;
       for (let c = 0; c < classes; c++) score[c] += kv * alpha[ob + c];
     }
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (score[c] > score[best]) best = c;
-    if (best === labels[t]) correct++;
+    if (argmax(score) === labels[t]) correct++;
   }
   return correct / test.length;
 }
@@ -236,9 +241,7 @@ export function ridgeFoldPrimal(z: Float64Array, d: number, labels: ArrayLike<nu
       const ob = p * classes;
       for (let c = 0; c < classes; c++) score[c] += v * b[ob + c];
     }
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (score[c] > score[best]) best = c;
-    if (best === labels[t]) correct++;
+    if (argmax(score) === labels[t]) correct++;
   }
   return correct / test.length;
 }
