@@ -13,8 +13,10 @@ export const env = {
   modelsBase: new URL('models/encoders/', baseHref()).href,
   /** WASM threads; needs cross-origin isolation, else 1 */
   wasmThreads: Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 1))),
-  /** images larger than this (pixels) are refused before decoding */
-  maxPixels: 100_000_000,
+  /** a non-interlaced PNG larger than this (pixels) is refused before decoding; it is streamed row by row, so memory stays O(width) */
+  maxPixels: 1_000_000_000,
+  /** other images larger than this are refused: the browser decodes them whole (4 bytes a pixel) before resizing */
+  maxBrowserPixels: 100_000_000,
   /** images with a longer side above this are downscaled while decoding */
   maxDecodeSide: 2048,
   /** images with a shorter side below this are skipped */

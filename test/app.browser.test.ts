@@ -65,16 +65,83 @@ describe('the page: a folder in, dataset tokens out', () => {
     expect(why.get('notes.txt')).to.equal('not-image');
     expect(why.get('fake.png')).to.equal('not-image');
     expect(why.get('tiny.png')).to.equal('too-small');
-    expect(why.get('only.jpg')).to.equal('class-too-small');
+    // a one-image class is kept (ranking from class centres) with a tiny-sample warning
+    expect(why.has('only.jpg')).to.equal(false);
+    expect(r.notes.join(' ')).to.match(/Tiny sample: 1 of 3 classes have a single image \(lonely\)/);
     expect(why.get('.DS_Store')).to.equal('hidden');
     expect(why.get('README.md')).to.equal('not-image');
     // the huge image is downscaled and used, not refused
     expect(why.has('huge.png')).to.equal(false);
     expect(r.notes.join(' ')).to.match(/downscaled/);
     // odd names survive as classes; nested folders belong to their class
-    expect(r.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['chats #1 (ü)', 4], ['dogs 100%', 5]]);
+    expect(r.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['chats #1 (ü)', 4], ['dogs 100%', 5], ['lonely', 1]]);
     await app.updateComplete;
     expect(shadow(app, '#skipped')!.textContent).to.match(/corrupt/);
+  });
+
+  it('one image per class: ranked from class centres with a warning; the check says why it is disabled', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'one-each' })) as string;
+    const app = await mountApp();
+    const run = nextRun(app);
+    await drop([dir]);
+    const r = await run;
+    expect(r.plan.labelled).to.equal(true);
+    expect(r.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['abyssinian', 1], ['beagle', 1], ['pug', 1]]);
+    expect(r.notes.join(' ')).to.match(/Tiny sample: every class has a single image/);
+    // the ranker ran on the three class centres
+    for (let i = 0; i < 600 && !app.resultsEl?.candidates?.length; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(app.resultsEl!.candidates!.length).to.be.greaterThan(10);
+    await app.resultsEl!.updateComplete;
+    const res = app.resultsEl!.shadowRoot!;
+    expect((res.querySelector('#fine-run') as HTMLButtonElement).disabled).to.equal(true);
+    expect(res.querySelector('#fine-blocked')!.textContent).to.match(/at least 2 images in each of 2 classes.*every class has a single image/);
+    await app.updateComplete;
+    expect(shadow(app, '#notes')!.textContent).to.match(/Tiny sample/);
+  });
+
+  it('nested folders: the rule is stated, empty and image-less folders are listed, the other reading is one click', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'nested' })) as string;
+    const app = await mountApp();
+    let run = nextRun(app);
+    await drop([dir]);
+    const r = await run;
+    expect(r.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['cats', 3], ['dogs', 6]]);
+    expect(r.notes.join(' ')).to.match(/Classes are the 2 first-level folders under "nested"; images in deeper folders count toward their first-level folder/);
+    const folders = r.skipped.filter((s) => s.path.endsWith('/')).map((s) => [s.path, s.reason]);
+    expect(folders).to.deep.equal([['nested/birds/', 'empty-folder'], ['nested/notes/', 'no-images']]);
+    await app.updateComplete;
+    expect(shadow(app, '#skipped')!.textContent).to.match(/empty folder \(not a class\)/);
+    const other = shadow(app, '#class-level') as HTMLButtonElement;
+    expect(other.textContent).to.match(/each folder holding images as a class \(3 classes\)/);
+    run = nextRun(app);
+    other.click();
+    const leaf = await run;
+    expect(leaf.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['cats/bengal', 3], ['dogs/beagle/2024', 3], ['dogs/pug', 3]]);
+    expect(leaf.plan.rule!.level).to.equal('leaf');
+    expect(leaf.encode.fromCache).to.equal(9); // the same images: nothing encoded again
+  });
+
+  it('a 12000 x 9000 PNG (108 MP, made now) is decoded downscaled, row by row, in bounded memory', async () => {
+    const dir = (await executeServerCommand('make-fixture', { kind: 'huge' })) as string;
+    const app = await mountApp();
+    // warm up first: the encoder worker and its session are not what is measured
+    let run = nextRun(app);
+    await drop([(await executeServerCommand('make-fixture', { kind: 'small' })) as string]);
+    await run;
+    const id = String(Math.random()).slice(2);
+    await executeServerCommand('memory-start', { id });
+    run = nextRun(app);
+    await drop([dir]);
+    const r = await run;
+    const mem = (await executeServerCommand('memory-stop', { id })) as { baseBytes: number; peakBytes: number };
+    const grew = (mem.peakBytes - mem.baseBytes) / 1e6;
+    console.log(`108 MP PNG in the page: browser memory ${(mem.baseBytes / 1e6).toFixed(0)} MB before, peak +${grew.toFixed(0)} MB (an RGBA bitmap of it alone is 432 MB)`);
+    expect(r.skipped.map((s) => s.path)).to.not.include(`huge/scans/scan-12000x9000.png`);
+    expect(r.encode.downscaled).to.deep.equal(['huge/scans/scan-12000x9000.png']);
+    expect(r.tokens!.classes.map((c) => [c.name, c.count])).to.deep.equal([['photos', 3], ['scans', 4]]);
+    // measured here: +197 MB streamed, +898 MB when the browser decodes it whole (createImageBitmap
+    // with resize); the bound is below the 432 MB bitmap alone, so a whole-image decode cannot pass
+    expect(grew).to.be.lessThan(350);
   });
 
   it('a flat folder is clustered (k chosen automatically), a single class folder too', async () => {

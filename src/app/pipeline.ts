@@ -13,6 +13,8 @@ export interface RunOptions {
   k?: number;
   subCentres?: number;
   name?: string;
+  /** every folder seen while walking the input (empty class folders are reported from it) */
+  folders?: string[];
 }
 
 export interface SkipLine {
@@ -42,7 +44,7 @@ export async function runPipeline(
   onProgress?: (p: EncodeProgress) => void,
   extraErrors: string[] = [],
 ): Promise<RunReport> {
-  const plan = planDataset(files, opts.plan);
+  const plan = planDataset(files, opts.plan, opts.folders);
   const items = plan.classes.flatMap((c, ci) => c.items.map((f) => ({ f, ci })));
   const enc = await encoder.encode(items.map(({ f }) => ({ path: f.path, file: f.file })), onProgress);
   const notes = [...plan.notes];

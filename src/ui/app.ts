@@ -7,6 +7,7 @@ import { startEncoder, presentEncoders, type EncoderHandle } from '../encode/cli
 import type { BackendPreference, EncodeProgress } from '../encode/shared/types.ts';
 import { filesFromDrop, filesFromInput, filesFromDirectoryHandle, type PickedFile } from '../ingest/client/gather.ts';
 import { runPipeline, IngestError, type RunReport } from '../app/pipeline.ts';
+import type { ClassLevel } from '../ingest/shared/plan.ts';
 import { cacheStats, clearCache } from '../cache/db.ts';
 import { duration, REASON_LABELS } from './format.ts';
 import '../hardware/client/device-profile.ts';
@@ -53,6 +54,9 @@ export class ZsApp extends LitElement {
   private encoderKey = '';
   maxPerClass = 50;
   seed = 0;
+  /** which folder level is the class; reset to the default reading for each new input */
+  classLevel: ClassLevel = 'top';
+  private lastInput: { files: PickedFile[]; errors: string[]; folders: string[] } | null = null;
   k: number | undefined = undefined;
 
   static styles = css`
@@ -124,7 +128,9 @@ export class ZsApp extends LitElement {
   }
 
   /** Entry point for every way of giving files (tests call it too). */
-  async run(files: PickedFile[], errors: string[] = []): Promise<RunReport | null> {
+  async run(files: PickedFile[], errors: string[] = [], folders: string[] = [], again = false): Promise<RunReport | null> {
+    if (!again) this.classLevel = 'top';
+    this.lastInput = { files, errors, folders };
     this.report = null;
     this.progress = null;
     this.message = '';
@@ -134,7 +140,7 @@ export class ZsApp extends LitElement {
       const report = await runPipeline(
         encoder,
         files,
-        { plan: { maxPerClass: this.maxPerClass, seed: this.seed }, k: this.k },
+        { plan: { maxPerClass: this.maxPerClass, seed: this.seed, classLevel: this.classLevel }, k: this.k, folders },
         (p) => (this.progress = p),
         errors,
       );
@@ -150,6 +156,14 @@ export class ZsApp extends LitElement {
       this.dispatchEvent(new CustomEvent('zs-run-error', { detail: this.message, bubbles: true, composed: true }));
       return null;
     }
+  }
+
+  /** Run the same input again with the other reading of its folder tree. */
+  async readTreeAs(level: ClassLevel): Promise<RunReport | null> {
+    if (!this.lastInput) return null;
+    this.classLevel = level;
+    const { files, errors, folders } = this.lastInput;
+    return this.run(files, errors, folders, true);
   }
 
   private onDragOver(e: DragEvent) {
@@ -171,7 +185,7 @@ export class ZsApp extends LitElement {
       return;
     }
     const gathered = filesFromDrop(e.dataTransfer); // entries taken now, walked after
-    void gathered.then(({ files, errors }) => this.run(files, errors));
+    void gathered.then(({ files, errors, folders }) => this.run(files, errors, folders));
   }
 
   private onPick(e: Event) {
@@ -185,8 +199,8 @@ export class ZsApp extends LitElement {
     const picker = (window as Window & { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
     if (!picker) return;
     try {
-      const { files, errors } = await filesFromDirectoryHandle(await picker());
-      await this.run(files, errors);
+      const { files, errors, folders } = await filesFromDirectoryHandle(await picker());
+      await this.run(files, errors, folders);
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.message = `Could not open the folder: ${(e as Error).message}`;
     }
@@ -272,6 +286,9 @@ export class ZsApp extends LitElement {
           · encoder ${r.encode.backend.backend.toUpperCase()}
         </p>
         ${r.notes.length ? html`<ul class="notes" id="notes">${r.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}
+        ${r.plan.rule?.alternative
+          ? html`<p><button id="class-level" @click=${() => this.readTreeAs(r.plan.rule!.alternative!.level)}>Read ${r.plan.rule.alternative.level === 'leaf' ? 'each folder holding images' : 'each first-level folder'} as a class (${r.plan.rule.alternative.classes} classes)</button></p>`
+          : nothing}
         ${r.skipped.length
           ? html`<details id="skipped"><summary>${r.skipped.length} file(s) skipped</summary>
               ${[...byReason].map(([reason, list]) => html`

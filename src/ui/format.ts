@@ -19,4 +19,6 @@ export const REASON_LABELS: Record<string, string> = {
   'class-too-small': 'class with too few images',
   duplicate: 'exact duplicate (counted once)',
   'label-conflict': 'same image under two classes',
+  'empty-folder': 'empty folder (not a class)',
+  'no-images': 'folder without images (not a class)',
 };

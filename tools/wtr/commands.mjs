@@ -17,6 +17,7 @@ async function centreOf(page, selector) {
 }
 
 const quotaRuns = new Map();
+const memoryRuns = new Map();
 
 export function zooscoutCommands() {
   return {
@@ -49,7 +50,24 @@ export function zooscoutCommands() {
       }
       if (command === 'make-fixture') {
         const { makeFixture } = await import('./fixtures.ts');
-        return makeFixture(payload.kind);
+        return await makeFixture(payload.kind);
+      }
+      if (command === 'memory-start') {
+        // resident memory of the whole browser (every process it started), sampled every 20 ms
+        const pid = (await pageOf(session)).browser().process()?.pid;
+        if (!pid) throw new Error('no browser process to measure');
+        const { treeRss } = await import('./memory.mjs');
+        const base = treeRss(pid);
+        const run = { pid, base, peak: base, timer: setInterval(() => { run.peak = Math.max(run.peak, treeRss(pid)); }, 20) };
+        memoryRuns.set(payload.id, run);
+        return base;
+      }
+      if (command === 'memory-stop') {
+        const run = memoryRuns.get(payload.id);
+        if (!run) throw new Error('no such memory run');
+        clearInterval(run.timer);
+        memoryRuns.delete(payload.id);
+        return { baseBytes: run.base, peakBytes: run.peak };
       }
       if (command === 'quota-run-start') {
         // A fresh browser context (empty storage) whose origin gets a tiny quota before anything is

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync, readF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { writePng } from '../../src/encode/node/png-write.ts';
 
 const DATASETS = join(process.cwd(), '..', 'shared', 'datasets');
 
@@ -20,7 +21,7 @@ function png(w: number, h: number, rgb: [number, number, number]): Buffer {
 const firstImages = (dataset: string, cls: string, n: number) =>
   readdirSync(join(DATASETS, dataset, cls)).sort().slice(0, n).map((f) => join(DATASETS, dataset, cls, f));
 
-export function makeFixture(kind: string): string {
+export async function makeFixture(kind: string): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), `zooscout-${kind}-`));
   const dir = join(root, kind);
   mkdirSync(dir);
@@ -59,6 +60,43 @@ export function makeFixture(kind: string): string {
     const file = join(dir, 'mobilenetv2-12-int8.onnx');
     writeFileSync(file, full.subarray(0, full.length >> 1));
     return file;
+  } else if (kind === 'one-each') {
+    // Cross-Select's setting: one image per class
+    for (const c of ['abyssinian', 'beagle', 'pug']) {
+      mkdirSync(join(dir, c));
+      copyFileSync(firstImages('pets', c, 1)[0], join(dir, c, `${c}.jpg`));
+    }
+  } else if (kind === 'nested') {
+    // dogs/beagle/2024/*.jpg, dogs/pug/*.jpg, cats/bengal/*.jpg, an empty class folder, a folder of notes
+    const put = (sub: string, cls: string, n: number, from = 0) => {
+      mkdirSync(join(dir, sub), { recursive: true });
+      firstImages('pets', cls, from + n).slice(from).forEach((f, i) => copyFileSync(f, join(dir, sub, `${cls}-${i}.jpg`)));
+    };
+    put('dogs/beagle/2024', 'beagle', 3);
+    put('dogs/pug', 'pug', 3);
+    put('cats/bengal', 'bengal', 3);
+    mkdirSync(join(dir, 'birds'));
+    mkdirSync(join(dir, 'notes'));
+    writeFileSync(join(dir, 'notes', 'todo.txt'), 'label the birds');
+  } else if (kind === 'huge') {
+    // a real 12000 x 9000 PNG (108 MP; 432 MB as an RGBA bitmap), streamed to disk in a few MB,
+    // beside ordinary photos: left half warm, right half blue, a vertical green ramp
+    for (const c of ['scans', 'photos']) mkdirSync(join(dir, c));
+    firstImages('pets', 'beagle', 3).forEach((f, i) => copyFileSync(f, join(dir, 'scans', `${i}.jpg`)));
+    firstImages('pets', 'pug', 3).forEach((f, i) => copyFileSync(f, join(dir, 'photos', `${i}.jpg`)));
+    const W = 12000, H = 9000, row = new Uint8Array(W * 3);
+    await writePng(join(dir, 'scans', 'scan-12000x9000.png'), {
+      width: W, height: H, colorType: 2, bitDepth: 8,
+      row: (y) => {
+        for (let x = 0; x < W; x++) {
+          const o = 3 * x, left = x < W / 2;
+          row[o] = left ? 220 : (x + y) & 63;
+          row[o + 1] = Math.floor((y * 255) / H);
+          row[o + 2] = left ? (x ^ y) & 31 : 200;
+        }
+        return row;
+      },
+    });
   } else if (kind === 'empty') {
     // nothing inside
   } else if (kind === 'dups') {

@@ -35,7 +35,7 @@ export async function startEncoder(opts: {
       ortWasmBase: env.ortWasmBase,
       threads: opts.threads ?? env.wasmThreads,
       useCache: opts.useCache ?? true,
-      limits: { maxPixels: env.maxPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
+      limits: { maxPixels: env.maxPixels, maxBrowserPixels: env.maxBrowserPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
     })]);
     return {
       backend,

@@ -1,3 +1,4 @@
+import type { DecodeLimits } from './decode-browser.ts';
 // Messages between the page and the encode worker.
 
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
@@ -20,7 +21,7 @@ export interface InitOptions {
   ortWasmBase: string;
   threads: number;
   useCache: boolean;
-  limits: { maxPixels: number; maxDecodeSide: number; minSide: number; maxFileBytes: number };
+  limits: DecodeLimits;
 }
 
 export interface EncodeItem {

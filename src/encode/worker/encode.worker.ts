@@ -6,7 +6,7 @@ import { encoderById, verifyWeights, type EncoderEntry } from '../shared/manifes
 import { withEmbeddingOutput, EMBEDDING_OUTPUT } from '../shared/onnx-patch.ts';
 import { preprocess, toFloat16Bits } from '../shared/preprocess.ts';
 import { sniffImage, type ImageInfo } from '../shared/imageinfo.ts';
-import { decodeInBrowser } from '../shared/decode-browser.ts';
+import { decodeInBrowser, pixelLimitReason } from '../shared/decode-browser.ts';
 import { sha256Hex } from '../shared/model-file.ts';
 import { l2normalize, cosine } from '../shared/vec.ts';
 import { EmbeddingCache } from '../../cache/db.ts';
@@ -203,8 +203,9 @@ const api: EncodeWorkerApi = {
           continue;
         }
         const info = sniffImage(r.bytes)!;
-        if (info.width && info.height && info.width * info.height > lim.maxPixels) {
-          skip(r.index, 'too-large', `${info.width}x${info.height} px exceeds ${lim.maxPixels / 1e6} MP`);
+        const tooLarge = pixelLimitReason(r.bytes, info, lim);
+        if (tooLarge) {
+          skip(r.index, 'too-large', tooLarge);
           continue;
         }
         let decoded;

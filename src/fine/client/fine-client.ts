@@ -33,7 +33,7 @@ export async function startFine(opts: { threads?: number; cacheBytes?: number } 
   const runOpts: FineRunOptions = {
     ortWasmBase: env.ortWasmBase,
     threads: opts.threads ?? env.wasmThreads,
-    limits: { maxPixels: env.maxPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
+    limits: { maxPixels: env.maxPixels, maxBrowserPixels: env.maxBrowserPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
     cacheBytes: opts.cacheBytes ?? 512 * 1024 * 1024,
   };
   return {

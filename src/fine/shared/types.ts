@@ -1,3 +1,4 @@
+import type { DecodeLimits } from '../../encode/shared/decode-browser.ts';
 // The fine stage: the top-k candidate models run on the user's own images in the page (a Web
 // Worker), scored by transferability heuristics and a linear probe, and re-ranked by measured
 // probe accuracy. Messages between the page and the worker; format of the result (docs/fine.md).
@@ -116,7 +117,7 @@ export interface FineProgress {
 export interface FineRunOptions {
   ortWasmBase: string;
   threads: number;
-  limits: { maxPixels: number; maxDecodeSide: number; minSide: number; maxFileBytes: number };
+  limits: DecodeLimits;
   /** bytes of decoded pixels and preprocessed tensors kept in memory between models */
   cacheBytes: number;
 }

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 import { sniffImage } from '../../encode/shared/imageinfo.ts';
-import { decodeInBrowser } from '../../encode/shared/decode-browser.ts';
+import { decodeInBrowser, pixelLimitReason } from '../../encode/shared/decode-browser.ts';
 import { preprocess, toFloat16Bits, type RgbaImage } from '../../encode/shared/preprocess.ts';
 import { sha256Hex } from '../../encode/shared/model-file.ts';
 import type { Preprocess } from '../../encode/shared/manifest.ts';
@@ -114,7 +114,8 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
     try { bytes = new Uint8Array(await it.file.arrayBuffer()); } catch (e) { return { reason: `could not be read (${(e as Error).message})` }; }
     const info = sniffImage(bytes);
     if (!info) return { reason: 'not an image (content is not a known image format)' };
-    if (info.width && info.height && info.width * info.height > lim.maxPixels) return { reason: `${info.width}x${info.height} px exceeds ${lim.maxPixels / 1e6} MP` };
+    const tooLarge = pixelLimitReason(bytes, info, lim);
+    if (tooLarge) return { reason: tooLarge };
     let img: RgbaImage;
     try { img = (await decodeInBrowser(bytes, info, lim)).img; } catch { return { reason: `corrupt: ${info.format} data cannot be decoded` }; }
     if (Math.min(img.width, img.height) < lim.minSide) return { reason: `${img.width}x${img.height} px, below ${lim.minSide} px` };

@@ -7,6 +7,13 @@ export interface PickedFile {
   file: File;
 }
 
+/** What a walk found: files, read errors, and every folder seen (a file picker cannot see empty folders, so it gives none). */
+export interface Gathered {
+  files: PickedFile[];
+  errors: string[];
+  folders: string[];
+}
+
 const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
 
 async function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
@@ -20,7 +27,7 @@ async function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystem
   }
 }
 
-async function walkEntry(entry: FileSystemEntry, prefix: string, out: PickedFile[], errors: string[]): Promise<void> {
+async function walkEntry(entry: FileSystemEntry, prefix: string, out: PickedFile[], errors: string[], folders: string[]): Promise<void> {
   const path = join(prefix, entry.name);
   if (entry.isFile) {
     try {
@@ -30,13 +37,14 @@ async function walkEntry(entry: FileSystemEntry, prefix: string, out: PickedFile
       errors.push(`${path}: cannot be read (${(e as Error).message ?? e})`);
     }
   } else if (entry.isDirectory) {
+    folders.push(path); // empty folders too: the plan reports empty class folders
     let children: FileSystemEntry[] = [];
     try {
       children = await readAllEntries(entry as FileSystemDirectoryEntry);
     } catch (e) {
       errors.push(`${path}/: folder cannot be listed (${(e as Error).message ?? e})`);
     }
-    for (const c of children) await walkEntry(c, path, out, errors);
+    for (const c of children) await walkEntry(c, path, out, errors, folders);
   }
 }
 
@@ -44,7 +52,7 @@ async function walkEntry(entry: FileSystemEntry, prefix: string, out: PickedFile
  * Files of a drop. Call synchronously inside the drop handler: the DataTransfer is emptied once
  * the event returns, so the entries are taken first and walked afterwards.
  */
-export function filesFromDrop(dt: DataTransfer): Promise<{ files: PickedFile[]; errors: string[] }> {
+export function filesFromDrop(dt: DataTransfer): Promise<Gathered> {
   const entries: FileSystemEntry[] = [];
   const loose: File[] = [];
   for (const item of Array.from(dt.items)) {
@@ -58,9 +66,9 @@ export function filesFromDrop(dt: DataTransfer): Promise<{ files: PickedFile[]; 
   }
   return (async () => {
     const files: PickedFile[] = loose.map((f) => ({ path: f.name, size: f.size, file: f }));
-    const errors: string[] = [];
-    for (const e of entries) await walkEntry(e, '', files, errors);
-    return { files, errors };
+    const errors: string[] = [], folders: string[] = [];
+    for (const e of entries) await walkEntry(e, '', files, errors, folders);
+    return { files, errors, folders };
   })();
 }
 
@@ -72,9 +80,10 @@ export function filesFromInput(list: FileList | File[]): PickedFile[] {
 type DirHandle = FileSystemDirectoryHandle & { values(): AsyncIterable<FileSystemHandle> };
 
 /** Files under a directory handle (showDirectoryPicker, or a drop's getAsFileSystemHandle). */
-export async function filesFromDirectoryHandle(dir: FileSystemDirectoryHandle, prefix = dir.name): Promise<{ files: PickedFile[]; errors: string[] }> {
+export async function filesFromDirectoryHandle(dir: FileSystemDirectoryHandle, prefix = dir.name): Promise<Gathered> {
   const files: PickedFile[] = [];
   const errors: string[] = [];
+  const folders: string[] = [prefix];
   const walk = async (d: DirHandle, p: string) => {
     for await (const h of d.values()) {
       const path = join(p, h.name);
@@ -82,12 +91,15 @@ export async function filesFromDirectoryHandle(dir: FileSystemDirectoryHandle, p
         if (h.kind === 'file') {
           const f = await (h as FileSystemFileHandle).getFile();
           files.push({ path, size: f.size, file: f });
-        } else await walk(h as DirHandle, path);
+        } else {
+          folders.push(path);
+          await walk(h as DirHandle, path);
+        }
       } catch (e) {
         errors.push(`${path}: cannot be read (${(e as Error).message})`);
       }
     }
   };
   await walk(dir as DirHandle, prefix);
-  return { files, errors };
+  return { files, errors, folders };
 }

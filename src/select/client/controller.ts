@@ -16,6 +16,7 @@ import { startFine, type FineHandle } from '../../fine/client/fine-client.ts';
 import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
 import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCost, type UserModelRecord } from '../../openzoo/client/openzoo.ts';
 import { duration } from '../../ui/format.ts';
+import { fineEligibility } from '../../fine/shared/eligible.ts';
 
 type Host = ReactiveControllerHost & HTMLElement & { resultsEl: ZsResults | null; profileEl: ZsDeviceProfile | null; publicEl: ZsPublicModels | null };
 
@@ -156,7 +157,7 @@ export class ResultsController implements ReactiveController {
     };
     el.explain = (id) => (this.ranking ? explainModel(ctx, this.ranking, id) : null);
     el.userModels = this.user.map((u) => ({ id: u.record.id, label: u.record.name }));
-    el.fine = { ...this.fineState };
+    el.fine = { ...this.fineState, blocked: rep.plan.labelled ? this.eligibility().blocked : '' };
     el.busy = this.busy;
     this.pushPublic();
     this.host.requestUpdate();
@@ -197,6 +198,14 @@ export class ResultsController implements ReactiveController {
     return plan.classes.flatMap((c, ci) => c.items.filter((f) => !out.has(f.path)).map((f) => ({ path: f.path, file: f.file, label: ci })));
   }
 
+  /** Which classes the check can use (2+ images each, 2+ such classes), after duplicates are set aside. */
+  private eligibility() {
+    const plan = this.report!.plan;
+    const counts = plan.classes.map(() => 0);
+    for (const im of this.labelledImages()) counts[im.label]++;
+    return fineEligibility(counts, plan.classes.map((c) => c.name));
+  }
+
   /** The fine stage on the user's own (sampled, labelled) images. */
   async runFine(ids: string[]) {
     const plan = this.report?.plan;
@@ -208,13 +217,22 @@ export class ResultsController implements ReactiveController {
     }
     const models = ids.map((id) => this.fineModel(id)).filter((m): m is FineModel => !!m);
     const notRunnable = ids.filter((id) => !models.some((m) => m.id === id));
-    const images = this.labelledImages();
+    const ok = this.eligibility();
+    if (ok.blocked) {
+      this.fineState = { ...this.fineState, note: ok.blocked };
+      this.push();
+      return;
+    }
+    // classes with a single image stay out: labels renumbered over the classes kept
+    const relabel = new Map(ok.classes.map((c, j) => [c, j]));
+    const images = this.labelledImages().filter((im) => relabel.has(im.label)).map((im) => ({ ...im, label: relabel.get(im.label)! }));
+    const classNames = ok.classes.map((c) => plan.classes[c].name);
     this.fineState = { running: true, line: `Starting the check of ${models.length} models on ${images.length} images…`, done: 0, total: images.length * models.length, note: '' };
     this.push();
     try {
       this.fineHandle ??= await startFine();
       const res = await this.fineHandle.run(
-        { models, images, classNames: plan.classes.map((c) => c.name), seed: 0 },
+        { models, images, classNames, seed: 0 },
         (p) => {
           if (!this.fineState.running) return; // a late progress message after the run ended
           this.fineState = {
@@ -234,6 +252,7 @@ export class ResultsController implements ReactiveController {
         running: false, done: 0, total: 0,
         line: `${res.cancelled ? 'Cancelled: ' : ''}checked ${done} of ${models.length} models on your images.`,
         note: [
+          ok.note,
           res.skipped.length ? `${res.skipped.length} image(s) skipped.` : '',
           notRunnable.length ? `Not checked (tfjs models from npm run latency only, for now): ${notRunnable.join(', ')}.` : '',
           ...failed.map((m) => `${m.id} failed: ${m.error ?? 'unknown error'}.`),

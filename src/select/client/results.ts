@@ -20,6 +20,8 @@ export interface FineUiState {
   done: number;
   total: number;
   note: string;
+  /** why the check cannot run on this data (e.g. one image per class), or '' */
+  blocked?: string;
 }
 
 const mb = (b: number | null | undefined) => (b == null ? '—' : `${(b / 1e6).toFixed(b < 1e7 ? 2 : 1)} MB`);
@@ -270,12 +272,13 @@ export class ZsResults extends LitElement {
       <div class="controls">
         <label>How many <select id="fine-k" @change=${(e: Event) => (this.k = Number((e.target as HTMLSelectElement).value))}>
           ${[2, 3, 5, 8].map((k) => html`<option value=${k} ?selected=${k === this.k}>${k}</option>`)}</select></label>
-        <button id="fine-run" ?disabled=${f.running || !labelled} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user']) })}
+        <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user']) })}
           title="ONNX models (the zoo and yours); the npm (tfjs) models are measured for latency only">Check the top ${this.k} here</button>
         <button id="measure-run" ?disabled=${f.running || !!this.busy} @click=${() => this.emit('zs-measure', { ids: this.topIds(this.k) })}>Measure their latency here</button>
         ${f.running ? html`<button id="fine-cancel" @click=${() => this.emit('zs-fine-cancel')}>Cancel</button>` : nothing}
       </div>
       ${labelled ? nothing : html`<p class="muted">The check needs labelled classes (one subfolder per class).</p>`}
+      ${labelled && f.blocked ? html`<p class="muted" id="fine-blocked">${f.blocked}</p>` : nothing}
       ${f.running ? html`<progress max=${f.total || 1} value=${f.done} aria-label="Fine stage progress"></progress>` : nothing}
       <p id="fine-status" aria-live="polite">${f.line}${f.note ? html` ${f.note}` : nothing}${this.busy ? html` ${this.busy}` : nothing}</p>
     </section>`;
