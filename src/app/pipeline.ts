@@ -47,6 +47,7 @@ export async function runPipeline(
   const plan = planDataset(files, opts.plan, opts.folders);
   const items = plan.classes.flatMap((c, ci) => c.items.map((f) => ({ f, ci })));
   const enc = await encoder.encode(items.map(({ f }) => ({ path: f.path, file: f.file })), onProgress);
+  performance.mark('zs:encoded');
   const notes = [...plan.notes];
   const skipped: SkipLine[] = [
     ...extraErrors.map((e) => ({ path: e.split(':')[0], reason: 'unreadable', detail: e })),
@@ -88,6 +89,7 @@ export async function runPipeline(
       name: opts.name,
     });
     tokens = res.tokens;
+    performance.mark('zs:tokens');
     if (res.clustering) notes.push(`Found ${res.clustering.k} clusters (${opts.k ? 'set by you' : 'chosen automatically'}; silhouette ${res.clustering.silhouette.toFixed(3)}).`);
   } else notes.push('Fewer than 2 images could be used: no tokens.');
   return { plan, encode: enc, tokens, skipped, notes, cancelled: enc.cancelled };

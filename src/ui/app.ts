@@ -130,12 +130,16 @@ export class ZsApp extends LitElement {
   /** Entry point for every way of giving files (tests call it too). */
   async run(files: PickedFile[], errors: string[] = [], folders: string[] = [], again = false): Promise<RunReport | null> {
     if (!again) this.classLevel = 'top';
+    // stage marks for bench:e2e (performance timeline; cheap, nothing leaves the page)
+    performance.clearMarks();
+    performance.mark('zs:run');
     this.lastInput = { files, errors, folders };
     this.report = null;
     this.progress = null;
     this.message = '';
     try {
       const encoder = await this.ensureEncoder();
+      performance.mark('zs:encoder-ready');
       this.status = 'running';
       const report = await runPipeline(
         encoder,
@@ -236,6 +240,7 @@ export class ZsApp extends LitElement {
       const cat = (await (await fetch(new URL('models/zoo/catalogue.json', document.baseURI))).json()) as { models: Parameters<typeof zooModel>[0][] };
       const measured = new Map((await costsForDevice(e.detail.deviceKey)).map((c) => [c.modelId, c]));
       el.costs = cat.models.map((m) => costFor(zooModel(m), measured, micro));
+      performance.mark('zs:device-profile');
       this.results.setDevice(e.detail.profile, e.detail.deviceKey, micro as MicroBench, new Map<string, ModelCost>(el.costs.map((c) => [c.modelId, c])));
     } catch (err) {
       this.message = `Could not load the zoo catalogue: ${(err as Error).message}`;

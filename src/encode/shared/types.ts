@@ -64,6 +64,8 @@ export interface EncodeResult {
   cancelled: boolean;
   cache: { enabled: boolean; full: boolean; notStored: number; error: string };
   seconds: number;
+  /** where the time went (ms): reading + hashing + cache lookups, decoding + preprocessing, the encoder's runs */
+  timing: { readMs: number; decodeMs: number; embedMs: number };
   backend: BackendInfo;
 }
 

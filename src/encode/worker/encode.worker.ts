@@ -132,7 +132,7 @@ const api: EncodeWorkerApi = {
     const rows: { index: number; hash: string; vec: Float32Array }[] = [];
     const skipped: SkippedItem[] = [];
     const downscaled: string[] = [];
-    let fromCache = 0, encoded = 0, encodeMs = 0, lastReport = 0;
+    let fromCache = 0, encoded = 0, encodeMs = 0, lastReport = 0, readMs = 0, decodeMs = 0;
 
     const report = (phase: EncodeProgress['phase'], done: number) => {
       const now = performance.now();
@@ -177,6 +177,7 @@ const api: EncodeWorkerApi = {
     let done = 0;
     for (let c = 0; c < items.length && !cancelled; c += CHUNK) {
       const idx = [...Array(Math.min(CHUNK, items.length - c)).keys()].map((k) => c + k);
+      const tRead = performance.now();
       const read: { index: number; bytes: Uint8Array; hash: string }[] = [];
       for (const i of idx) {
         const it = items[i];
@@ -194,6 +195,7 @@ const api: EncodeWorkerApi = {
         read.push({ index: i, bytes, hash: await sha256Hex(bytes) });
       }
       const hits = useCache ? await cache.getMany(read.map((r) => r.hash)) : read.map(() => undefined);
+      readMs += performance.now() - tRead;
       for (let k = 0; k < read.length && !cancelled; k++) {
         const r = read[k];
         const hit = hits[k];
@@ -208,6 +210,7 @@ const api: EncodeWorkerApi = {
           skip(r.index, 'too-large', tooLarge);
           continue;
         }
+        const tDecode = performance.now();
         let decoded;
         try {
           decoded = await decode(r.bytes, info, lim);
@@ -222,6 +225,7 @@ const api: EncodeWorkerApi = {
         }
         if (decoded.downscaled) downscaled.push(items[r.index].path);
         preprocess(img, e.preprocess, batch.subarray(pending.length * plane, (pending.length + 1) * plane));
+        decodeMs += performance.now() - tDecode;
         pending.push({ index: r.index, hash: r.hash });
         if (pending.length === batchMax) await flush();
         report('encoding', done + k + 1);
@@ -239,7 +243,7 @@ const api: EncodeWorkerApi = {
       dim: e.dim, embeddings, indices: rows.map((r) => r.index), hashes: rows.map((r) => r.hash),
       skipped, downscaled, fromCache, encoded, cancelled,
       cache: { enabled: useCache, full: cache.full, notStored: cache.notStored, error: cache.lastError },
-      seconds: (performance.now() - t0) / 1000, backend,
+      seconds: (performance.now() - t0) / 1000, timing: { readMs, decodeMs, embedMs: encodeMs }, backend,
     };
     return Comlink.transfer(result, [embeddings.buffer]);
   },

@@ -79,10 +79,12 @@ export class ResultsController implements ReactiveController {
     try {
       this.setStatus('Loading the ranker…');
       const ctx = await this.context();
+      performance.mark('zs:ranker-loaded');
       await this.loadUserModels(ctx);
       await this.loadNpmModels(ctx);
       this.predictNpm();
       this.rerank();
+      performance.mark('zs:ranked');
       this.setStatus('');
       // costs need this device's micro-benchmark: measure it once, unasked (a second or two)
       if (!this.micro) void this.host.profileEl?.run(1500);

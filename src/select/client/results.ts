@@ -145,6 +145,7 @@ export class ZsResults extends LitElement {
 
   protected updated(_changed: PropertyValues): void {
     const rows = this.rows();
+    if (rows.length && !this.imported && !performance.getEntriesByName('zs:first-table').length) performance.mark('zs:first-table');
     const c = this.renderRoot.querySelector<HTMLCanvasElement>('#pareto');
     this.pareto?.destroy();
     this.pareto = c && rows.some((r) => r.cost) ? paretoChart(c, rows, (id) => (this.selected = id)) : null;

@@ -1,0 +1,71 @@
+// npm run bench:e2e — time from a folder to the first recommendation, as a person meets it: the
+// production build (vite preview, COOP/COEP), headless Chromium, a cold page in a fresh profile
+// (empty cache, no service worker yet), a folder of 10 classes x 20 real images picked through the
+// page's folder input. The clock runs from the pick to the first ranked table on screen. Stages come
+// from the page's performance marks and the encode worker's timing; bytes are what the browser had
+// received (page, workers and service worker) when the table appeared.
+// Flags: --dataset NAME (default cub200), --classes N (10), --per-class N (20), --runs N (1).
+import { loadavg } from 'node:os';
+import { openApp, datasetFolder } from '../test/e2e/harness.ts';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const dataset = arg('dataset', 'cub200');
+const classes = Number(arg('classes', '10'));
+const perClass = Number(arg('per-class', '20'));
+const runs = Number(arg('runs', '1'));
+
+const R = 'zs-app zs-results';
+const f1 = (x: number) => x.toFixed(1);
+
+let last = '';
+for (let run = 1; run <= runs; run++) {
+  const data = datasetFolder(dataset, classes, perClass);
+  const app = await openApp({ log: false });
+  try {
+    const { page } = app;
+    await page.locator('zs-app #folder-input').waitFor({ state: 'attached' });
+    const t0 = Date.now();
+    await app.pickFolder(data.dir);
+    await page.locator(`${R} #results-table tbody tr`).first().waitFor({ timeout: 300_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    // bytes received so far (requests finished by now), before anything later adds to them
+    let bytes = 0;
+    for (const r of app.requests) {
+      if (!r.done) continue;
+      const s = await r.request.sizes().catch(() => null);
+      if (s) bytes += s.responseBodySize + s.responseHeadersSize;
+    }
+    const result = await app.waitForResult();
+    const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+    const timing = await page.evaluate(() => {
+      const r = (document.querySelector('zs-app') as unknown as { report: { encode: { timing: { readMs: number; decodeMs: number; embedMs: number }; encoded: number; seconds: number } } | null }).report;
+      return r ? { ...r.encode.timing, encoded: r.encode.encoded, seconds: r.encode.seconds } : null;
+    });
+    // the device micro-benchmark runs after the table: wait for it only to report its duration
+    await page.waitForFunction(() => performance.getEntriesByName('zs:device-profile').length > 0, undefined, { timeout: 120_000 }).catch(() => undefined);
+    const profile = await page.evaluate(() => performance.getEntriesByName('zs:device-profile')[0]?.startTime ?? null);
+    const m = (a: string, b: string) => (marks[a] !== undefined && marks[b] !== undefined ? `${f1((marks[b] - marks[a]) / 1000)} s` : 'n/a');
+    const images = classes * perClass;
+    console.log(`run ${run}: ${dataset}, ${classes} classes x ${perClass} images, cold page, empty cache`);
+    console.log(`  encoder load (fetch + session): ${m('zs:run', 'zs:encoder-ready')}`);
+    if (timing) {
+      console.log(`  read + hash + cache lookup: ${f1(timing.readMs / 1000)} s; decode + preprocess: ${f1(timing.decodeMs / 1000)} s; embed (${timing.encoded} images): ${f1(timing.embedMs / 1000)} s (${f1(timing.encoded / (timing.embedMs / 1000))} images/s); encode stage in all ${f1(timing.seconds)} s`);
+    }
+    console.log(`  tokens: ${m('zs:encoded', 'zs:tokens')}`);
+    console.log(`  ranker, catalogue and explanations loaded: ${m('zs:tokens', 'zs:ranker-loaded')}; ranking: ${m('zs:ranker-loaded', 'zs:ranked')}; table drawn: ${m('zs:ranked', 'zs:first-table')}`);
+    console.log(`  device profile (after the table, not waited for): ${profile !== null && marks['zs:first-table'] !== undefined ? `done ${f1((profile - marks['zs:first-table']) / 1000)} s after the table` : 'not finished'}`);
+    console.log(`  ${result.stats}`);
+    console.log(`first-visit bytes before the first table: ${f1(bytes / 1e6)} MB`);
+    const encoderId = await page.evaluate(() => (document.querySelector('zs-app') as unknown as { encoderId: string }).encoderId);
+    // the backend line starts with the backend that ran the encoder ("WASM ran the encoder: … · 2 thread(s)")
+    const threads = /(\d+) thread/.exec(result.backend)?.[1];
+    const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${threads ? ` (${threads} threads)` : ''}` : '?';
+    last = `folder to recommendation: ${f1(seconds)} s (${images} images, encoder ${encoderId}, backend ${backend}, load average ${loadavg()[0].toFixed(1)})`;
+  } finally {
+    await app.close();
+  }
+}
+console.log(last);
