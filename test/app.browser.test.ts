@@ -122,7 +122,14 @@ describe('the page: a folder in, dataset tokens out', () => {
   });
 
   it('a 12000 x 9000 PNG (108 MP, made now) is decoded downscaled, row by row, in bounded memory', async () => {
-    const dir = (await executeServerCommand('make-fixture', { kind: 'huge' })) as string;
+    const job = await executeServerCommand('fixture-start', { kind: 'huge' });
+    let dir = '';
+    for (let i = 0; i < 300 && !dir; i++) {
+      const got = (await executeServerCommand('fixture-poll', { id: job })) as { dir?: string };
+      if (got.dir) dir = got.dir;
+      else await new Promise((res) => setTimeout(res, 500));
+    }
+    expect(dir, 'the 108 MP PNG was written').to.not.equal('');
     const app = await mountApp();
     // warm up first: the encoder worker and its session are not what is measured
     let run = nextRun(app);
@@ -248,6 +255,35 @@ describe('the page: a folder in, dataset tokens out', () => {
     for (let i = 0; i < 100 && !/refused/.test(app.message); i++) await new Promise((r) => setTimeout(r, 100));
     expect(app.message).to.match(/matches none\): refused/);
     expect(app.encoderId).to.equal('shufflenet-v2-12-qdq');
+  });
+
+  it('CLIP is pinned and offered on consent: size first, nothing fetched unasked; no ranker for its tokens, and the command to train one', async () => {
+    const app = await mountApp();
+    const fetched: string[] = [];
+    const orig = window.fetch;
+    window.fetch = (u: RequestInfo | URL, init?: RequestInit) => {
+      fetched.push(String(u instanceof Request ? u.url : u));
+      return orig(u, init);
+    };
+    try {
+      const sel = shadow(app, '#encoder') as HTMLSelectElement;
+      const opt = [...sel.options].find((o) => o.value === 'clip-vit-b32-quantized')!;
+      expect(opt.disabled).to.equal(false);
+      expect(opt.textContent).to.match(/download 89\.1 MB on consent/);
+      sel.value = 'clip-vit-b32-quantized';
+      sel.dispatchEvent(new Event('change'));
+      await app.updateComplete;
+      expect(shadow(app, '#encoder-download')!.textContent).to.match(/89\.1 MB[\s\S]*huggingface\.co[\s\S]*583fd1110a51/);
+      expect(shadow(app, '#encoder-download-run')!.textContent).to.match(/Download 89\.1 MB/);
+      expect(shadow(app, '#no-ranker')!.textContent).to.match(/No ranker is trained for CLIP[\s\S]*npm run rank:train -- --encoder clip-vit-b32-quantized/);
+      // a folder dropped before the download: a clear message, and still no byte asked of Hugging Face
+      const run = nextRun(app, 60000).then(() => 'completed', (e: Error) => e.message);
+      await drop([(await executeServerCommand('make-fixture', { kind: 'small' })) as string]);
+      expect(await run).to.match(/not downloaded yet: press its Download button \(89\.1 MB\)/);
+      expect(fetched.filter((u) => /huggingface/.test(u))).to.deep.equal([]);
+    } finally {
+      window.fetch = orig;
+    }
   });
 
   it('the clear-cache control empties the store', async () => {

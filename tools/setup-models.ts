@@ -59,6 +59,11 @@ for (const e of ENCODERS) {
       status = 'copied from ../shared';
     } else console.warn(`! ${e.id}: the copy in ../shared is wrong: ${v.reason}`);
   }
+  const asked = process.argv.includes('--with') && process.argv[process.argv.indexOf('--with') + 1]?.split(',').includes(e.id);
+  if (!status && e.onRequest && !asked) {
+    console.log(`- ${e.id}: not fetched (${((e.bytes ?? 0) / 1e6).toFixed(1)} MB, on request: the page downloads it on consent; \`npm run setup -- --with ${e.id}\` fetches it here)`);
+    continue;
+  }
   if (!status && process.env.ZOOSCOUT_OFFLINE !== '1') {
     const err = await download(e, dest);
     status = err ? '' : 'downloaded and verified';

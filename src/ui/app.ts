@@ -1,7 +1,10 @@
 // <zs-app>: the page. A folder in, dataset tokens out, with progress, cancel, a report of every
 // file left out, and the cache. Heavy work runs in the encode worker; this element only renders.
 import { LitElement, html, css, nothing } from 'lit';
-import { ENCODERS, DEFAULT_ENCODER_ID, encoderForHash, encoderById } from '../encode/shared/manifest.ts';
+import { ENCODERS, DEFAULT_ENCODER_ID, encoderForHash, encoderById, type EncoderEntry } from '../encode/shared/manifest.ts';
+import { cachedPinned, getPinned, hasPinned, acceptDropped } from '../catalogue/client/pinned.ts';
+import type { PinnedFile } from '../catalogue/shared/catalogue.ts';
+import { noRankerNote } from '../rank/shared/no-ranker.ts';
 import { sha256Hex } from '../encode/shared/model-file.ts';
 import { startEncoder, presentEncoders, type EncoderHandle } from '../encode/client/encoder-client.ts';
 import type { BackendPreference, EncodeProgress } from '../encode/shared/types.ts';
@@ -22,6 +25,13 @@ import type { ZsPublicModels } from '../catalogue/client/public-models.ts';
 import type { ZsResults } from '../select/client/results.ts';
 import { ResultsController } from '../select/client/controller.ts';
 
+/** An on-request encoder (CLIP) as a pinned file: the same consent, stream, sha256 and IndexedDB flow as the public models. */
+const pinnedEncoderFile = (e: EncoderEntry): PinnedFile => ({ path: e.file, url: e.urls[0], sha256: e.sha256!, bytes: e.bytes!, opset: null, variant: e.id, from: e.urls[0] });
+const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+
+/** A step the user must take first (e.g. download the chosen encoder): shown as it is. */
+class NotReadyError extends Error {}
+
 type Status = 'idle' | 'loading-encoder' | 'running' | 'done' | 'error' | 'cancelled';
 
 export class ZsApp extends LitElement {
@@ -36,6 +46,7 @@ export class ZsApp extends LitElement {
     cached: { state: true },
     backendLine: { state: true },
     importedModel: { state: true },
+    download: { state: true },
   };
 
   status: Status = 'idle';
@@ -48,6 +59,8 @@ export class ZsApp extends LitElement {
   cached = 0;
   backendLine = '';
   importedModel: { id: string; bytes: ArrayBuffer } | null = null;
+  /** an on-request encoder being downloaded (after the user's consent) */
+  download: { id: string; done: number; total: number; error: string } | null = null;
   private encoder: EncoderHandle | null = null;
   /** the results stage: ranker, costs, fine stage, user models */
   readonly results = new ResultsController(this);
@@ -81,7 +94,11 @@ export class ZsApp extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
-    void presentEncoders().then((p) => (this.present = p));
+    void presentEncoders().then(async (p) => {
+      // on-request encoders (CLIP) downloaded once are kept in IndexedDB: present without a fetch
+      for (const e of ENCODERS) if (e.onRequest && e.sha256 && !p.has(e.id) && (await hasPinned(e.sha256).catch(() => false))) p.add(e.id);
+      this.present = p;
+    });
     void this.refreshCache();
   }
 
@@ -111,7 +128,32 @@ export class ZsApp extends LitElement {
     }
   }
 
+  /** Download an on-request encoder: called by its button, the user's consent; size shown beside it first. */
+  async downloadEncoder(id: string): Promise<void> {
+    const e = encoderById(id);
+    if (!e.onRequest || !e.sha256 || !e.bytes || this.download) return;
+    this.download = { id, done: 0, total: e.bytes, error: '' };
+    try {
+      const r = await getPinned(pinnedEncoderFile(e), {
+        consent: () => true, // the button press is the consent; the size was on it
+        onProgress: (done, total) => (this.download = { id, done, total, error: '' }),
+      });
+      this.importedModel = { id, bytes: r.data };
+      this.present = new Set([...this.present, id]);
+      this.download = null;
+      this.message = `${e.name} downloaded and verified (size and sha256)${r.cached ? '; kept in this browser' : ' (not kept: storage is full)'}.`;
+    } catch (err) {
+      this.download = { id, done: 0, total: e.bytes, error: `Download failed: ${(err as Error).message}. You can also import a copy of the file (checked the same way).` };
+    }
+  }
+
   private async ensureEncoder(): Promise<EncoderHandle> {
+    const entry = encoderById(this.encoderId);
+    if (entry.onRequest && this.importedModel?.id !== entry.id) {
+      const hit = entry.sha256 ? await cachedPinned(entry.sha256).catch(() => undefined) : undefined;
+      if (!hit) throw new NotReadyError(`${entry.name} is not downloaded yet: press its Download button (${mb(entry.bytes ?? 0)}) or import the file.`);
+      this.importedModel = { id: entry.id, bytes: hit.data };
+    }
     const key = `${this.encoderId}|${this.backendPref}|${this.importedModel?.id === this.encoderId ? 'imported' : 'served'}`;
     if (this.encoder && this.encoderKey === key) return this.encoder;
     this.encoder?.terminate();
@@ -156,7 +198,7 @@ export class ZsApp extends LitElement {
       return report;
     } catch (e) {
       this.status = 'error';
-      this.message = e instanceof IngestError ? e.message : `Something went wrong: ${(e as Error).message}`;
+      this.message = e instanceof IngestError || e instanceof NotReadyError ? e.message : `Something went wrong: ${(e as Error).message}`;
       this.dispatchEvent(new CustomEvent('zs-run-error', { detail: this.message, bubbles: true, composed: true }));
       return null;
     }
@@ -227,6 +269,8 @@ export class ZsApp extends LitElement {
     }
     this.importedModel = { id: entry.id, bytes };
     this.present = new Set([...this.present, entry.id]);
+    // an on-request encoder dropped offline is kept like a downloaded one (size + sha256 checked again)
+    if (entry.onRequest) await acceptDropped([pinnedEncoderFile(entry)], file).catch(() => undefined);
     this.encoderId = entry.id;
     this.message = `${file.name} verified as ${entry.name} (sha256 matches); it will be used from memory.`;
   }
@@ -313,6 +357,22 @@ export class ZsApp extends LitElement {
       </section>`;
   }
 
+  private renderEncoderNotes() {
+    const e = encoderById(this.encoderId);
+    const d = this.download?.id === e.id ? this.download : null;
+    return html`
+      ${e.onRequest && !this.present.has(e.id)
+        ? html`<div id="encoder-download">
+            <p>${e.name} is <strong>${mb(e.bytes ?? 0)}</strong>, from ${new URL(e.urls[0]).host} (pinned revision, sha256 ${e.sha256?.slice(0, 12)}…).
+              Nothing is downloaded until you press the button; the file is checked (size, then sha256) and kept in this browser. Or import a copy you have.</p>
+            <button id="encoder-download-run" ?disabled=${!!d && !d.error} @click=${() => this.downloadEncoder(e.id)}>Download ${mb(e.bytes ?? 0)}</button>
+            ${d && !d.error ? html`<progress max=${d.total} value=${d.done} aria-label="Encoder download"></progress> ${mb(d.done)} of ${mb(d.total)}` : nothing}
+            ${d?.error ? html`<p role="alert">${d.error}</p>` : nothing}
+          </div>`
+        : nothing}
+      ${e.id !== DEFAULT_ENCODER_ID ? html`<p id="no-ranker" class="muted">${noRankerNote(e)}</p>` : nothing}`;
+  }
+
   render() {
     return html`
       <header>
@@ -323,10 +383,11 @@ export class ZsApp extends LitElement {
         <legend>Encoder</legend>
         <label>Encoder
           <select id="encoder" @change=${(e: Event) => (this.encoderId = (e.target as HTMLSelectElement).value)}>
-            ${ENCODERS.map((e) => html`<option value=${e.id} ?selected=${e.id === this.encoderId} ?disabled=${!this.present.has(e.id)}>
-              ${e.name}${this.present.has(e.id) ? '' : ' — unavailable'}</option>`)}
+            ${ENCODERS.map((e) => html`<option value=${e.id} ?selected=${e.id === this.encoderId} ?disabled=${!this.present.has(e.id) && !e.onRequest}>
+              ${e.name}${this.present.has(e.id) ? '' : e.onRequest ? ` — download ${mb(e.bytes ?? 0)} on consent` : ' — unavailable'}</option>`)}
           </select>
         </label>
+        ${this.renderEncoderNotes()}
         <label>Backend
           <select id="backend" @change=${(e: Event) => (this.backendPref = (e.target as HTMLSelectElement).value as BackendPreference)}>
             <option value="auto">WebGPU first, WASM fallback</option>

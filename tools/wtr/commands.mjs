@@ -11,6 +11,7 @@ async function pageOf(session) {
 async function centreOf(page, selector) {
   const el = await page.$(selector);
   if (!el) throw new Error(`no element ${selector}`);
+  await el.scrollIntoView(); // a drop lands where a person would see the zone
   const box = await el.boundingBox();
   if (!box) throw new Error(`element ${selector} is not visible`);
   return { el, x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -18,6 +19,7 @@ async function centreOf(page, selector) {
 
 const quotaRuns = new Map();
 const memoryRuns = new Map();
+const fixtureJobs = new Map();
 
 export function zooscoutCommands() {
   return {
@@ -47,6 +49,21 @@ export function zooscoutCommands() {
         // the reference side of the page/Node parity test: onnxruntime-node on the same files
         const { embedFilesInNode } = await import('./node-embed.ts');
         return embedFilesInNode(payload.encoderId, payload.paths);
+      }
+      if (command === 'fixture-start') {
+        // a fixture that may take longer than a command may (20 s): started here, awaited by fixture-poll
+        const { makeFixture } = await import('./fixtures.ts');
+        const id = String(Math.random()).slice(2);
+        const job = { dir: null, error: null };
+        fixtureJobs.set(id, job);
+        makeFixture(payload.kind).then((d) => { job.dir = d; }, (e) => { job.error = String(e?.message ?? e); });
+        return id;
+      }
+      if (command === 'fixture-poll') {
+        const job = fixtureJobs.get(payload.id);
+        if (!job) throw new Error('no such fixture job');
+        if (job.error) throw new Error(job.error);
+        return job.dir ? { dir: job.dir } : { pending: true };
       }
       if (command === 'make-fixture') {
         const { makeFixture } = await import('./fixtures.ts');

@@ -86,7 +86,7 @@ export async function makeFixture(kind: string): Promise<string> {
     firstImages('pets', 'pug', 3).forEach((f, i) => copyFileSync(f, join(dir, 'photos', `${i}.jpg`)));
     const W = 12000, H = 9000, row = new Uint8Array(W * 3);
     await writePng(join(dir, 'scans', 'scan-12000x9000.png'), {
-      width: W, height: H, colorType: 2, bitDepth: 8,
+      width: W, height: H, colorType: 2, bitDepth: 8, filters: 'none', level: 1,
       row: (y) => {
         for (let x = 0; x < W; x++) {
           const o = 3 * x, left = x < W / 2;

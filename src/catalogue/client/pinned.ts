@@ -24,6 +24,11 @@ export async function cachedPinned(sha256: string): Promise<PinnedRecord | undef
   return (await db()).get(STORE, sha256);
 }
 
+/** Whether a pinned file is cached, without reading its bytes. */
+export async function hasPinned(sha256: string): Promise<boolean> {
+  return (await (await db()).getKey(STORE, sha256)) !== undefined;
+}
+
 export async function clearPinned(): Promise<void> {
   await (await db()).clear(STORE);
 }

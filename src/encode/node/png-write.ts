@@ -53,6 +53,10 @@ export interface PngSpec {
   row: (y: number) => Uint8Array;
   palette?: Uint8Array;
   trns?: Uint8Array;
+  /** 'cycle' (default): filter y mod 5, every filter exercised; 'none': filter 0, fast for huge files */
+  filters?: 'cycle' | 'none';
+  /** zlib level (default 6) */
+  level?: number;
 }
 
 const CH = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
@@ -74,7 +78,7 @@ export async function writePng(path: string, s: PngSpec): Promise<number> {
   await put(pngChunk('IHDR', ihdr));
   if (s.palette) await put(pngChunk('PLTE', s.palette));
   if (s.trns) await put(pngChunk('tRNS', s.trns));
-  const deflate = createDeflate({ level: 6 });
+  const deflate = createDeflate({ level: s.level ?? 6 });
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   const flushIdat = async (all: boolean) => {
@@ -92,8 +96,12 @@ export async function writePng(path: string, s: PngSpec): Promise<number> {
   let prev = new Uint8Array(Math.ceil((s.width * CH[s.colorType] * s.bitDepth) / 8));
   for (let y = 0; y < s.height; y++) {
     const row = s.row(y);
-    if (!deflate.write(filterRow(y % 5, row, prev, bpp))) await once(deflate, 'drain');
-    prev = row.slice();
+    if (s.filters === 'none') {
+      if (!deflate.write(Buffer.concat([Buffer.from([0]), row]))) await once(deflate, 'drain');
+    } else {
+      if (!deflate.write(filterRow(y % 5, row, prev, bpp))) await once(deflate, 'drain');
+      prev = row.slice();
+    }
     await flushIdat(false);
   }
   deflate.end();

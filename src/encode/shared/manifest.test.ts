@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENCODERS, verifyWeights, encoderForHash, encoderById, DEFAULT_ENCODER_ID } from './manifest.ts';
 
-test('every pinned entry is complete; CLIP stays unavailable until pinned', () => {
+test('every pinned entry is complete; CLIP is pinned to the public revision, size and sha256', () => {
   for (const e of ENCODERS) {
     assert.ok(e.urls.length > 0 && e.urls.every((u) => u.startsWith('https://')), e.id);
     assert.ok(e.dim > 0 && e.preprocess.crop > 0 && e.input.name && e.output, e.id);
@@ -10,10 +10,16 @@ test('every pinned entry is complete; CLIP stays unavailable until pinned', () =
   }
   assert.equal(DEFAULT_ENCODER_ID, 'mobilenetv2-12-int8');
   const clip = encoderById('clip-vit-b32-quantized');
-  assert.equal(clip.sha256, null);
-  assert.match(clip.urls[0], /\/resolve\/[0-9a-f]{40}\/onnx\/vision_model_quantized\.onnx$/); // pinned revision
-  const v = verifyWeights(clip, 1, 'ab'.repeat(32));
-  assert.equal(v.ok, false);
+  assert.equal(clip.sha256, '583fd1110a514667812fee7d684952aaf82a99b959760c8d7dca7e0ab9839299');
+  assert.equal(clip.bytes, 89_117_001);
+  assert.equal(clip.urls[0], 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/d15189d7028b43f1d3e65039190477f6af591c2a/onnx/vision_model_quantized.onnx');
+  assert.equal(clip.output, 'image_embeds');
+  assert.deepEqual([clip.preprocess.resize, clip.preprocess.crop, clip.preprocess.resample, clip.preprocess.cropOffset], [224, 224, 'bicubic', 'floor']);
+  assert.equal(clip.onRequest, true);
+  // a truncated download is refused by size before hashing; other bytes by sha256
+  assert.match((verifyWeights(clip, 1, 'ab'.repeat(32)) as { reason: string }).reason, /truncated/);
+  assert.match((verifyWeights(clip, 89_117_001, 'ab'.repeat(32)) as { reason: string }).reason, /does not match the pinned 583fd1110a51/);
+  assert.equal(encoderForHash(clip.sha256!)?.id, clip.id);
 });
 
 test('wrong size, truncated file and wrong hash are refused with a clear reason', () => {

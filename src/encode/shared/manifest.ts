@@ -5,9 +5,13 @@
 export type ChannelOrder = 'RGB' | 'BGR';
 
 export interface Preprocess {
-  /** shorter side resized to this (bilinear), then centre crop of `crop` */
+  /** shorter side resized to this, then centre crop of `crop` */
   resize: number;
   crop: number;
+  /** resize filter, antialiased as PIL's (default bilinear) */
+  resample?: 'bilinear' | 'bicubic';
+  /** centre-crop offset: round((size - crop) / 2) as torchvision (default), or floor as Hugging Face's image processors */
+  cropOffset?: 'round' | 'floor';
   channelOrder: ChannelOrder;
   /** value = (pixel * scale - mean[c]) / std[c], channel order as in channelOrder */
   scale: number;
@@ -39,6 +43,8 @@ export interface EncoderEntry {
   licence: string;
   /** true: the default when its file is present */
   default?: boolean;
+  /** true: large, fetched only when asked (the page: on the user's consent; setup: `--with ID`) */
+  onRequest?: boolean;
   notes?: string;
 }
 
@@ -115,17 +121,21 @@ export const ENCODERS: readonly EncoderEntry[] = [
     urls: [
       'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/d15189d7028b43f1d3e65039190477f6af591c2a/onnx/vision_model_quantized.onnx',
     ],
-    // The file is not reachable from the build machine, so its hash could not be read: the entry
-    // stays unavailable (never downloaded unchecked) until someone pins it from a verified copy.
-    sha256: null,
-    bytes: null,
+    // Pinned from the issue's values (two independent public projects pin the same revision, size and
+    // sha256); the file itself cannot be fetched from the build machine, so nothing here has run it.
+    // The page downloads it only on consent and refuses any other bytes (size, then sha256).
+    sha256: '583fd1110a514667812fee7d684952aaf82a99b959760c8d7dca7e0ab9839299',
+    bytes: 89_117_001,
     input: { name: 'pixel_values', batch: 'dynamic' },
     output: 'image_embeds',
     embedding: { kind: 'identity', tensor: 'image_embeds' },
     dim: 512,
+    // CLIPImageProcessor: shortest edge 224, PIL bicubic, centre crop 224 (floor offsets), /255, CLIP mean/std
     preprocess: {
       resize: 224,
       crop: 224,
+      resample: 'bicubic',
+      cropOffset: 'floor',
       channelOrder: 'RGB',
       inputDtype: 'float32',
       scale: 1 / 255,
@@ -133,7 +143,8 @@ export const ENCODERS: readonly EncoderEntry[] = [
       std: [0.26862954, 0.26130258, 0.27577711],
     },
     licence: 'MIT (OpenAI CLIP)',
-    notes: 'upgrade path; unavailable until its file is present and its sha256 pinned',
+    onRequest: true,
+    notes: 'downloaded on consent (89.1 MB); no ranker is trained for its tokens yet',
   },
 ];
 

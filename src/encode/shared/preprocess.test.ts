@@ -58,3 +58,26 @@ test('float16 bits: known values, rounding, overflow, subnormals', () => {
   assert.ok((v[9] & 0x3ff) !== 0);
   assert.equal(v[10], 0xfc00);
 });
+
+test("CLIP preprocessing equals Hugging Face's CLIPImageProcessor (PIL bicubic, floor crop) to one 8-bit level", async () => {
+  const { readFileSync } = await import('node:fs');
+  const ref = JSON.parse(readFileSync(new URL('./clip-preprocess-reference.json', import.meta.url), 'utf8')) as {
+    cases: { width: number; height: number; resize: number; crop: number; rgba: number[]; expected: number[] }[];
+  };
+  const clip = encoderById('clip-vit-b32-quantized').preprocess;
+  for (const c of ref.cases) {
+    const p = { ...clip, resize: c.resize, crop: c.crop };
+    const got = preprocess({ width: c.width, height: c.height, data: Uint8Array.from(c.rgba) }, p);
+    let worst = 0;
+    got.forEach((v, i) => {
+      const ch = Math.floor(i / (c.crop * c.crop));
+      worst = Math.max(worst, (Math.abs(v - c.expected[i]) * clip.std[ch]) * 255); // in 8-bit levels
+    });
+    // PIL works in fixed point (22 bits) and rounds each pass; float weights land within one level
+    assert.ok(worst <= 1.0001, `${c.width}x${c.height} -> ${c.resize}/${c.crop}: worst ${worst.toFixed(3)} levels`);
+  }
+  // and bilinear with torchvision's rounding would not pass: the test can tell the two apart
+  const c = ref.cases[0];
+  const off = preprocess({ width: c.width, height: c.height, data: Uint8Array.from(c.rgba) }, { ...clip, resize: c.resize, crop: c.crop, resample: 'bilinear' });
+  assert.ok(off.some((v, i) => Math.abs(v - c.expected[i]) * 0.27 * 255 > 2));
+});

@@ -16,12 +16,30 @@ interface Taps {
   stride: number;
 }
 
-// Separable triangle ("bilinear") filter whose support widens by the scale when shrinking, as PIL
-// and torchvision's antialiased resize do: shrinking averages every source pixel, never skips any.
-function taps(inSize: number, outSize: number, first: number, n: number): Taps {
+// Separable resampling filters whose support widens by the scale when shrinking, as PIL's resize
+// (and torchvision's antialiased resize) does: shrinking averages every source pixel, never skips any.
+// 'bilinear' is the triangle filter (support 1); 'bicubic' is PIL's cubic convolution, a = -0.5 (support 2).
+const FILTERS = {
+  bilinear: { support: 1, f: (x: number) => Math.max(0, 1 - Math.abs(x)) },
+  bicubic: {
+    support: 2,
+    f: (x: number) => {
+      const a = -0.5;
+      x = Math.abs(x);
+      if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+      if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+      return 0;
+    },
+  },
+} as const;
+
+export type Resample = keyof typeof FILTERS;
+
+function taps(inSize: number, outSize: number, first: number, n: number, resample: Resample = 'bilinear'): Taps {
+  const { support: kernelSupport, f } = FILTERS[resample];
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
-  const support = filterScale; // triangle support 1, widened
+  const support = kernelSupport * filterScale;
   const stride = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(n);
   const count = new Int32Array(n);
@@ -33,11 +51,11 @@ function taps(inSize: number, outSize: number, first: number, n: number): Taps {
     const hi = Math.min(inSize, Math.trunc(centre + support + 0.5));
     let total = 0;
     for (let x = lo; x < hi; x++) {
-      const w = Math.max(0, 1 - Math.abs((x - centre + 0.5) / filterScale));
+      const w = f((x - centre + 0.5) / filterScale);
       weights[j * stride + (x - lo)] = w;
       total += w;
     }
-    if (total > 0) for (let x = 0; x < hi - lo; x++) weights[j * stride + x] /= total;
+    if (total !== 0) for (let x = 0; x < hi - lo; x++) weights[j * stride + x] /= total;
     start[j] = lo;
     count[j] = hi - lo;
   }
@@ -59,9 +77,14 @@ export function preprocess(img: RgbaImage, p: Preprocess, out?: Float32Array): F
   if (W < 1 || H < 1) throw new Error('empty image');
   const C = p.crop;
   const { w: rw, h: rh } = resizedSize(W, H, p.resize);
-  // torchvision CenterCrop: offset round((size - crop) / 2); a resize smaller than the crop pads with 0
-  const ox = Math.round((rw - C) / 2);
-  const oy = Math.round((rh - C) / 2);
+  // torchvision CenterCrop: offset round((size - crop) / 2); Hugging Face's center_crop: floor.
+  // A resize smaller than the crop pads with 0.
+  const off = p.cropOffset === 'floor' ? Math.floor : Math.round;
+  const ox = off((rw - C) / 2);
+  const oy = off((rh - C) / 2);
+  const resample: Resample = p.resample ?? 'bilinear';
+  // bicubic overshoots: PIL rounds and clips each pass to 0..255 (8-bit images), and so do we
+  const clip8 = resample === 'bicubic' ? (v: number) => Math.min(255, Math.max(0, Math.round(v))) : (v: number) => v;
   const result = out ?? new Float32Array(3 * C * C);
   if (result.length !== 3 * C * C) throw new Error('output buffer has the wrong size');
 
@@ -69,8 +92,8 @@ export function preprocess(img: RgbaImage, p: Preprocess, out?: Float32Array): F
   const x0 = Math.max(ox, 0);
   const y0 = Math.max(oy, 0);
   const rows = Math.max(0, Math.min(C, rh - y0));
-  const tx = taps(W, rw, x0, cols);
-  const ty = taps(H, rh, y0, rows);
+  const tx = taps(W, rw, x0, cols, resample);
+  const ty = taps(H, rh, y0, rows, resample);
 
   // horizontal pass over every source row, for the needed output columns only
   const tmp = new Float64Array(H * cols * 3);
@@ -87,9 +110,9 @@ export function preprocess(img: RgbaImage, p: Preprocess, out?: Float32Array): F
         b += w * data[q + 2];
       }
       const t = (y * cols + j) * 3;
-      tmp[t] = r;
-      tmp[t + 1] = g;
-      tmp[t + 2] = b;
+      tmp[t] = clip8(r);
+      tmp[t + 1] = clip8(g);
+      tmp[t + 2] = clip8(b);
     }
   }
 
@@ -111,6 +134,9 @@ export function preprocess(img: RgbaImage, p: Preprocess, out?: Float32Array): F
         g += w * tmp[t + 1];
         b += w * tmp[t + 2];
       }
+      r = clip8(r);
+      g = clip8(g);
+      b = clip8(b);
       const c0 = bgr ? b : r;
       const c2 = bgr ? r : b;
       const o = (i + offY) * C + (j + offX);

@@ -78,13 +78,14 @@ export interface Assembled {
   split: Split;
 }
 
-export async function assemble(opts: { log?: boolean } = {}): Promise<Assembled> {
+/** `encoderId`: the encoder whose tokens the ranker reads (default: the page's default encoder). */
+export async function assemble(opts: { log?: boolean; encoderId?: string } = {}): Promise<Assembled> {
   const cat = loadCatalogue();
   const gt = loadGt();
   const tasks = loadTasks();
-  const taskTok = await taskTokens(tasks, cat, { log: opts.log });
-  const srcTok = await sourceTokens(cat, { log: opts.log });
-  const enc = encoderRef();
+  const taskTok = await taskTokens(tasks, cat, { log: opts.log, encoderId: opts.encoderId });
+  const srcTok = await sourceTokens(cat, { log: opts.log, encoderId: opts.encoderId });
+  const enc = encoderRef(opts.encoderId);
   const modelTokens: ModelToken[] = cat.models.map((m) => {
     const s = srcTok.get(m.source);
     return {

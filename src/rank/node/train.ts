@@ -19,6 +19,7 @@ import { disposeBatch, makeBatch } from '../model/batch.ts';
 import { aeDecode, aeEncode, aeShapes, forward, initWeights, listwiseLoss, weightShapes, type AeConfig, type RankerConfig, type Weights } from '../model/ranker.ts';
 import { assemble, evaluate, VAL_FOLDS, type Assembled } from './assemble.ts';
 import { encoderRef } from './data.ts';
+import { DEFAULT_ENCODER_ID } from '../../encode/shared/manifest.ts';
 import { writeReference } from './reference.ts';
 
 export const RANKER_DIR = resolve('models/ranker');
@@ -177,7 +178,12 @@ export async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const t0 = Date.now();
   await tf.setBackend('cpu');
-  const a = await assemble({ log: true });
+  // --encoder ID: a ranker for another encoder's tokens (e.g. CLIP, once its file is in
+  // ../shared/models/encoders), written beside the default one in models/ranker/<ID>/
+  const encoderId = arg('--encoder') ?? DEFAULT_ENCODER_ID;
+  const isDefault = encoderId === DEFAULT_ENCODER_ID;
+  const outDir = isDefault ? RANKER_DIR : join(RANKER_DIR, encoderId);
+  const a = await assemble({ log: true, encoderId });
   const sp = a.split;
   console.log(`rank:train: GT from ${a.gt.source} (${[...a.gt.acc.values()].reduce((x, m) => x + m.size, 0)} GT cells)`);
   console.log(`  blind datasets: ${sp.blindDatasets.join(', ')}`);
@@ -233,7 +239,7 @@ export async function main(): Promise<void> {
   const id = sha(JSON.stringify(weights) + f32ToB64(pca.comps));
   const gtRows = [...a.gt.acc.values()].reduce((x, m) => x + m.size, 0);
   const art: RankerArtifact = {
-    format: RANKER_FORMAT, version: RANKER_VERSION, id, encoder: encoderRef(),
+    format: RANKER_FORMAT, version: RANKER_VERSION, id, encoder: encoderRef(encoderId),
     data: { gt: a.gt.source.replace(resolve('.') + '/', ''), gtRows, tasksVersion: TASKS_VERSION, catalogueVersion: CATALOGUE_VERSION, tokensVersion: TOKENS_VERSION },
     split: { seed: sp.seed, trainDatasets: sp.trainDatasets, blindDatasets: sp.blindDatasets, knownTestTasks: sp.knownTestTasks, trainModels: sp.trainModels },
     pca: { dim: pca.dim, p: pca.p, mean: f32ToB64(pca.mean), comps: f32ToB64(pca.comps) },
@@ -243,22 +249,23 @@ export async function main(): Promise<void> {
       self: { config: fit.self.cfg, weights: weights.self, learnedIds: prep.learnedIds },
     },
     training: {
-      seed, command: 'npm run rank:train', loss: 'ListNet, softmax(z-scored GT / T), T annealed 1 -> 0.5 (exponential); targets = the GT (v2: mean over every fold of every repeat)', optimizer: `adam lr ${base.lr}, batch ${base.batch} tasks`,
+      seed, command: isDefault ? 'npm run rank:train' : `npm run rank:train -- --encoder ${encoderId}`, loss: 'ListNet, softmax(z-scored GT / T), T annealed 1 -> 0.5 (exponential); targets = the GT (v2: mean over every fold of every repeat)', optimizer: `adam lr ${base.lr}, batch ${base.batch} tasks`,
       augmentation: 'class-token dropout (p 0.3, keep 50-100 %), candidate dropout (keep 60-100 %)',
       pcaRows: prep.rows, aeLoss: prep.ae.loss, validation: { datasets: sp.valDatasets, log: valLog, chosen },
       queryDim: queryDim(PCA_DIM, AE.code), seconds: Math.round((Date.now() - t0) / 1000),
     },
   };
   const zoo: ZooTokens = {
-    format: ZOO_TOKENS_FORMAT, version: ZOO_TOKENS_VERSION, ranker: id, encoder: encoderRef(),
+    format: ZOO_TOKENS_FORMAT, version: ZOO_TOKENS_VERSION, ranker: id, encoder: encoderRef(encoderId),
     models: a.modelTokens.map((m) => ({ id: m.id, meta: m.meta, arch: m.arch, source: m.source?.name ?? null })),
     sources: Object.fromEntries([...prep.sources].map(([k, v]) => [k, { n: v.n, centres: f32ToB64(v.centres) }])),
   };
-  mkdirSync(RANKER_DIR, { recursive: true });
-  writeFileSync(join(RANKER_DIR, 'ranker.json'), JSON.stringify(art) + '\n');
-  writeFileSync(join(RANKER_DIR, 'zoo-tokens.json'), JSON.stringify(zoo) + '\n');
-  await writeReference();
-  console.log(`wrote models/ranker/ranker.json (id ${id}), zoo-tokens.json and src/rank/rank-reference.json in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'ranker.json'), JSON.stringify(art) + '\n');
+  writeFileSync(join(outDir, 'zoo-tokens.json'), JSON.stringify(zoo) + '\n');
+  const rel = outDir.replace(resolve('.') + '/', '');
+  if (isDefault) await writeReference(); // the page/Node parity reference is for the shipped ranker
+  console.log(`wrote ${rel}/ranker.json (id ${id}, encoder ${encoderId}) and zoo-tokens.json${isDefault ? ' and src/rank/rank-reference.json' : ''} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {

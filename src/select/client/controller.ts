@@ -17,6 +17,8 @@ import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
 import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCost, type UserModelRecord } from '../../openzoo/client/openzoo.ts';
 import { duration } from '../../ui/format.ts';
 import { fineEligibility } from '../../fine/shared/eligible.ts';
+import { noRankerNote } from '../../rank/shared/no-ranker.ts';
+import { encoderById } from '../../encode/shared/manifest.ts';
 
 type Host = ReactiveControllerHost & HTMLElement & { resultsEl: ZsResults | null; profileEl: ZsDeviceProfile | null; publicEl: ZsPublicModels | null };
 
@@ -80,6 +82,10 @@ export class ResultsController implements ReactiveController {
       this.setStatus('Loading the ranker…');
       const ctx = await this.context();
       performance.mark('zs:ranker-loaded');
+      if (report.tokens?.encoder.id !== ctx.ranker.scorer.art.encoder.id) {
+        this.setStatus(noRankerNote(encoderById(report.tokens!.encoder.id)));
+        return;
+      }
       await this.loadUserModels(ctx);
       await this.loadNpmModels(ctx);
       this.predictNpm();
