@@ -79,6 +79,12 @@ describe('results page', () => {
     expect(rowsOf(el).length).to.equal(el.candidates!.length);
     expect(q(el, '#pareto')).to.exist;
     expect(q(el, '#top-pick').textContent).to.match(/Top pick/);
+    // the top pick rests on evidence (measured or checked, never the ranker alone) and meets the
+    // default budget of 10 images/s here when any model does; one sentence says why
+    const top = el.rows()[0];
+    expect(top.evidence).to.not.equal('inferred');
+    if (el.rows().some((r) => r.feasible)) expect(top.feasible).to.equal(true);
+    expect(q(el, '#top-pick-why').textContent).to.match(/^Top pick because .+ images\/s here \((measured|predicted)\)/);
     // every row says whether its latency was measured or predicted
     expect(rowsOf(el).every((tr) => /measured here|predicted/.test(tr.textContent!))).to.equal(true);
   });
@@ -92,6 +98,12 @@ describe('results page', () => {
     const byId = new Map(el.rows().map((r) => [r.id, r.cost!.latencyMs]));
     for (let i = 1; i < shown.length; i++) expect(byId.get(shown[i])!).to.be.at.least(byId.get(shown[i - 1])!);
     expect(q(el, 'th[aria-sort="ascending"]').textContent).to.match(/latency/);
+    // the default throughput budget is shown and can be lifted
+    const thr = q<HTMLInputElement>(el, '#budget-throughput');
+    expect(thr.value).to.equal('10');
+    thr.value = '';
+    thr.dispatchEvent(new Event('change'));
+    await el.updateComplete;
     // a latency budget at the median: about half the models break it, and they come last
     const median = [...lat].sort((a, b) => a - b)[lat.length >> 1];
     const input = q<HTMLInputElement>(el, '#budget-latency');

@@ -3,7 +3,7 @@ import { NEIGHBOUR_KS } from './shared/neighbour.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  buildRows, sortRows, filterRows, toCsv, parseRecommendation, CSV_COLUMNS,
+  buildRows, sortRows, filterRows, toCsv, parseRecommendation, CSV_COLUMNS, whyTopPick, DEFAULT_MIN_IMAGES_PER_SEC,
   RECOMMENDATION_FORMAT, RECOMMENDATION_VERSION, type CandidateInput, type Recommendation,
 } from './shared/recommendation.ts';
 import { domainAbility, measuredRank, meanDirection, nearestTasks, EXPLAIN_FORMAT, type ExplainFile } from './shared/explain.ts';
@@ -29,6 +29,28 @@ test('rows: ranker order without budgets; checked models move to the top by accu
   // a failed check is not evidence: order falls back to the ranker
   const failed = c.map((x) => (x.id === 'a-x' ? { ...x, fine: { status: 'failed' as const, error: 'x' } } : x));
   assert.deepEqual(buildRows(failed, 'task', {}).map((r) => r.id), ['b-y', 'c-z', 'a-x']);
+});
+
+test('top pick: never an inferred model unless asked; the default budget (10 images/s) applies; one sentence says why', () => {
+  // the ranker likes the inferred x-new best; y-known has measured evidence; z-slow is measured but 2 images/s
+  const c = [
+    cand('x-new', 0.9, 20, 100),
+    cand('y-known', 0.6, 40, 100, { measuredStanding: 0.8 }),
+    cand('z-slow', 0.8, 500, 100, { measuredStanding: 0.95 }),
+  ];
+  const budget = { minImagesPerSec: DEFAULT_MIN_IMAGES_PER_SEC };
+  const rows = buildRows(c, 'task', budget);
+  assert.deepEqual(rows.map((r) => [r.id, r.evidence, r.feasible]), [['y-known', 'measured', true], ['x-new', 'inferred', true], ['z-slow', 'measured', false]]);
+  // asked for: the inferred model may lead
+  assert.equal(buildRows(c, 'task', budget, { allowInferredTop: true })[0].id, 'x-new');
+  // the budget lifted: the slow measured model is no longer held back
+  assert.equal(buildRows(c, 'task', {})[0].id, 'z-slow');
+  const why = whyTopPick(rows[0], budget, ['pets/c10-0', 'cub200/c20-1']);
+  assert.match(why, /^Top pick because its measured results on the tasks nearest your data \(pets\/c10-0, cub200\/c20-1\) put it above 80% of the models measured there.*; it runs at 25\.0 images\/s here \(predicted\), within your budget\.$/);
+  // a checked model says so
+  const checked = buildRows(c.map((x) => (x.id === 'x-new' ? { ...x, fine: { status: 'done' as const, accuracy: 0.91 } } : x)), 'task', budget);
+  assert.equal(checked[0].evidence, 'checked');
+  assert.match(whyTopPick(checked[0], budget), /scored best when checked on your images \(91\.0% linear-probe accuracy\)/);
 });
 
 test('rows: budgets put infeasible models last and say which budget they break; Pareto marks the front', () => {

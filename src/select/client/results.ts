@@ -7,7 +7,7 @@ import type { Chart } from 'chart.js';
 import type { Budgets, CombineMethod } from '../../hardware/shared/combine.ts';
 import type { DeviceProfile } from '../../hardware/shared/types.ts';
 import {
-  buildRows, sortRows, filterRows, toCsv, parseRecommendation, RECOMMENDATION_FORMAT, RECOMMENDATION_VERSION,
+  buildRows, sortRows, whyTopPick, DEFAULT_MIN_IMAGES_PER_SEC, filterRows, toCsv, parseRecommendation, RECOMMENDATION_FORMAT, RECOMMENDATION_VERSION,
   type CandidateInput, type DatasetSummary, type Recommendation, type ResultRow, type SortKey,
 } from '../shared/recommendation.ts';
 import { abilityChart, paretoChart } from './charts.ts';
@@ -55,6 +55,7 @@ export class ZsResults extends LitElement {
     family: { state: true },
     feasibleOnly: { state: true },
     budgets: { state: true },
+    allowInferredTop: { state: true },
     method: { state: true },
     selected: { state: true },
     k: { state: true },
@@ -73,7 +74,10 @@ export class ZsResults extends LitElement {
   text = '';
   family = '';
   feasibleOnly = false;
-  budgets: Budgets = {};
+  /** the default budget: a top pick that runs at least 10 images/s here; the user can lift or change it */
+  budgets: Budgets = { minImagesPerSec: DEFAULT_MIN_IMAGES_PER_SEC };
+  /** let an 'inferred' model (ranker only, never measured) be the top pick */
+  allowInferredTop = false;
   method: CombineMethod = 'task';
   selected: string | null = null;
   k = 3;
@@ -118,7 +122,7 @@ export class ZsResults extends LitElement {
   /** Rows under the current settings (or the imported file's rows, as they were). */
   rows(): ResultRow[] {
     if (this.imported) return this.imported.rows;
-    return this.candidates ? buildRows(this.candidates, this.method, this.budgets) : [];
+    return this.candidates ? buildRows(this.candidates, this.method, this.budgets, { allowInferredTop: this.allowInferredTop }) : [];
   }
 
   recommendation(): Recommendation | null {
@@ -315,11 +319,13 @@ export class ZsResults extends LitElement {
       ${this.imported ? html`<p class="banner" id="imported">Imported recommendation from ${this.imported.createdAt} (${this.imported.rows.length} models, ${this.imported.dataset.classes} classes). Read-only.
         <button @click=${() => (this.imported = null)}>Close</button></p>` : nothing}
       ${top ? html`<p id="top-pick"><strong>Top pick: ${top.label}</strong>${top.fine?.status === 'done' && top.fine.accuracy !== undefined ? ` — ${(100 * top.fine.accuracy).toFixed(1)}% on your images` : ' — predicted by the ranker'}${top.cost ? `, ${msf(top.cost.latencyMs)} ms here (${top.cost.measured ? 'measured' : 'predicted'})` : ''}.
-        ${this.meta && !ro ? html`<span class="muted">Ranked ${all.length} models in ${this.meta.ranker.ms.toFixed(1)} ms.</span>` : nothing}</p>` : nothing}
+        ${this.meta && !ro ? html`<span class="muted">Ranked ${all.length} models in ${this.meta.ranker.ms.toFixed(1)} ms.</span>` : nothing}</p>
+        <p id="top-pick-why">${whyTopPick(top, this.budgets, !ro && this.explain ? (this.explain(top.id)?.near ?? []).map((t) => t.id) : [])}</p>` : nothing}
       <div class="controls" role="group" aria-label="Budgets and filters">
         <label>Max latency (ms)<input id="budget-latency" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxLatencyMs', 1)}></label>
         <label>Max size (MB)<input id="budget-size" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxBytes', 1e6)}></label>
-        <label>Min images/s<input id="budget-throughput" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('minImagesPerSec', 1)}></label>
+        <label>Min images/s<input id="budget-throughput" type="number" min="0" step="any" .value=${this.budgets.minImagesPerSec !== undefined ? String(this.budgets.minImagesPerSec) : ''} ?disabled=${ro} @change=${this.setBudget('minImagesPerSec', 1)}></label>
+        <label><span>Inferred models may be the top pick</span><input id="allow-inferred" type="checkbox" .checked=${this.allowInferredTop} ?disabled=${ro} @change=${(e: Event) => (this.allowInferredTop = (e.target as HTMLInputElement).checked)}></label>
         <label>Order by<select id="method" ?disabled=${ro} @change=${(e: Event) => (this.method = (e.target as HTMLSelectElement).value as CombineMethod)}>
           <option value="task">task score</option><option value="objective">score × speed and size</option><option value="shadow">vote: score, latency, size</option></select></label>
         <label>Search<input id="filter-text" type="search" .value=${this.text} @input=${(e: Event) => (this.text = (e.target as HTMLInputElement).value)}></label>

@@ -47,9 +47,30 @@ export interface CandidateInput {
   fine?: FineCheck;
 }
 
+/**
+ * What a row's fit rests on: 'checked' = probed on the user's images here; 'measured' = the model's
+ * own ground truth on the measured tasks nearest the data; 'inferred' = the ranker alone (tokens from
+ * metadata and weights, no measurement of this model anywhere).
+ */
+export type Evidence = 'checked' | 'measured' | 'inferred';
+
+export function evidenceOf(c: Pick<CandidateInput, 'fine' | 'measuredStanding'>): Evidence {
+  if (c.fine?.status === 'done' && c.fine.accuracy !== undefined) return 'checked';
+  return c.measuredStanding != null ? 'measured' : 'inferred';
+}
+
+/** The default budget of the top pick: at least this many images a second on this device (measured or predicted). */
+export const DEFAULT_MIN_IMAGES_PER_SEC = 10;
+
+export interface RowOptions {
+  /** let a model whose only evidence is the ranker ('inferred') be the top pick (default false) */
+  allowInferredTop?: boolean;
+}
+
 export interface ResultRow extends Omit<CandidateInput, 'cost'> {
   /** 1-based final position */
   rank: number;
+  evidence?: Evidence;
   /** position by the ranker alone */
   rankerRank: number;
   feasible: boolean;
@@ -82,7 +103,7 @@ export interface Recommendation {
  * forward-pass re-ranking of its top k"; the rest keep the ranker's order. Budgets then split
  * feasible from infeasible (see hardware/shared/combine.ts: infeasible models are kept, last).
  */
-export function buildRows(cands: CandidateInput[], method: CombineMethod, budgets: Budgets): ResultRow[] {
+export function buildRows(cands: CandidateInput[], method: CombineMethod, budgets: Budgets, opts: RowOptions = {}): ResultRow[] {
   if (!cands.length) return [];
   const byRanker = cands.map((c, i) => i).sort((a, b) => cands[b].rankerScore - cands[a].rankerScore || a - b);
   const rankerRank = new Map(byRanker.map((i, r) => [i, r + 1]));
@@ -107,13 +128,21 @@ export function buildRows(cands: CandidateInput[], method: CombineMethod, budget
   );
   const costed = cands.map((_, i) => i).filter((i) => cands[i].cost);
   const front = new Set(paretoFront(costed.map((i) => taskScore[i]), costed.map((i) => hw[i].latencyMs)).map((k) => costed[k]));
-  return ranked.map((r, pos) => {
+  // the top pick rests on evidence: an 'inferred' first row gives way to the best model within the
+  // budgets that was measured or checked (the rest keep their order)
+  const order = ranked.slice();
+  if (!opts.allowInferredTop && order.length && evidenceOf(cands[Number(order[0].id)]) === 'inferred') {
+    const k = order.findIndex((r) => r.feasible && evidenceOf(cands[Number(r.id)]) !== 'inferred');
+    if (k > 0) order.unshift(...order.splice(k, 1));
+  }
+  return order.map((r, pos) => {
     const i = Number(r.id);
     const c = cands[i];
     const { cost: _cost, ...rest } = c;
     return {
       ...rest,
       rank: pos + 1,
+      evidence: evidenceOf(c),
       rankerRank: rankerRank.get(i)!,
       feasible: r.feasible,
       violations: r.violations,
@@ -174,7 +203,7 @@ export function filterRows(rows: ResultRow[], f: RowFilter): ResultRow[] {
 }
 
 export const CSV_COLUMNS = [
-  'rank', 'id', 'label', 'kind', 'family', 'source', 'source_domain', 'fit_score', 'fit_rank', 'ranker_raw', 'measured_standing', 'checked_accuracy', 'checked_logme',
+  'rank', 'id', 'label', 'kind', 'evidence', 'family', 'source', 'source_domain', 'fit_score', 'fit_rank', 'ranker_raw', 'measured_standing', 'checked_accuracy', 'checked_logme',
   'latency_ms', 'latency_measured', 'images_per_s', 'size_bytes', 'memory_bytes', 'params', 'macs', 'input_size', 'feasible', 'violations', 'pareto',
 ] as const;
 
@@ -188,7 +217,7 @@ export function toCsv(rec: Recommendation): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rec.rows) {
     lines.push([
-      r.rank, r.id, r.label, r.kind, r.family, r.source, r.sourceDomain, r.rankerScore, r.rankerRank, r.rankerRaw, r.measuredStanding, r.fine?.accuracy, r.fine?.logme,
+      r.rank, r.id, r.label, r.kind, r.evidence, r.family, r.source, r.sourceDomain, r.rankerScore, r.rankerRank, r.rankerRaw, r.measuredStanding, r.fine?.accuracy, r.fine?.logme,
       r.cost?.latencyMs, r.cost ? r.cost.measured : null, r.cost?.imagesPerSec, r.cost?.bytes ?? r.bytes, r.cost?.memoryBytes, r.params, r.macs,
       r.inputSize, r.feasible, r.violations.join(' '), r.onPareto,
     ].map(csvCell).join(','));
@@ -212,4 +241,24 @@ export function parseRecommendation(text: string): Recommendation {
     if (typeof row.id !== 'string' || typeof row.rank !== 'number' || typeof row.rankerScore !== 'number') throw new Error('This recommendation file has a malformed row.');
   }
   return r;
+}
+
+/**
+ * One sentence on why the top row is the top pick: its evidence, where it comes from (the nearest
+ * measured tasks, given by the caller), and its cost here against the budget.
+ */
+export function whyTopPick(top: ResultRow, budgets: Budgets, nearest: string[] = []): string {
+  const ev = top.evidence ?? evidenceOf(top);
+  const why = ev === 'checked'
+    ? `it scored best when checked on your images (${(100 * top.fine!.accuracy!).toFixed(1)}% linear-probe accuracy)`
+    : ev === 'measured'
+      ? `its measured results on the tasks nearest your data${nearest.length ? ` (${nearest.join(', ')})` : ''} put it above ${(100 * top.measuredStanding!).toFixed(0)}% of the models measured there, averaged with the ranker's view`
+      : "the ranker alone puts it first (inferred from its tokens: never measured; check it on your images before relying on it)";
+  const cost = top.cost
+    ? `it runs at ${top.cost.imagesPerSec >= 100 ? top.cost.imagesPerSec.toFixed(0) : top.cost.imagesPerSec.toFixed(1)} images/s here (${top.cost.measured ? 'measured' : 'predicted'})`
+    : 'its cost here is not known yet';
+  const budget = budgets.minImagesPerSec !== undefined || budgets.maxLatencyMs !== undefined || budgets.maxBytes !== undefined
+    ? top.feasible ? ', within your budget' : ', though no model meets your budget'
+    : '';
+  return `Top pick because ${why}; ${cost}${budget}.`;
 }
