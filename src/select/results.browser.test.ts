@@ -76,6 +76,14 @@ describe('results page', () => {
     expect(Array.from(r0.fit).every((v) => v >= 0 && v <= 1)).to.equal(true);
     await until(() => el.candidates!.every((c) => c.cost), 'costs from the device micro-benchmark');
     await el.updateComplete;
+    // by default the models trained here (a research instrument) are left out: real models only
+    expect(el.showResearch).to.equal(false);
+    expect(el.rows().length).to.be.greaterThan(0);
+    expect(el.rows().every((r) => r.kind !== 'zoo')).to.equal(true);
+    expect(q(el, '#top-pick-why').textContent).to.match(/^Top pick because/);
+    q<HTMLInputElement>(el, '#show-zoo').click();
+    await el.updateComplete;
+    expect(el.showResearch).to.equal(true);
     expect(rowsOf(el).length).to.equal(el.candidates!.length);
     expect(q(el, '#pareto')).to.exist;
     expect(q(el, '#top-pick').textContent).to.match(/Top pick/);

@@ -56,6 +56,7 @@ export class ZsResults extends LitElement {
     feasibleOnly: { state: true },
     budgets: { state: true },
     allowInferredTop: { state: true },
+    showResearch: { state: true },
     method: { state: true },
     selected: { state: true },
     k: { state: true },
@@ -78,6 +79,8 @@ export class ZsResults extends LitElement {
   budgets: Budgets = { minImagesPerSec: DEFAULT_MIN_IMAGES_PER_SEC };
   /** let an 'inferred' model (ranker only, never measured) be the top pick */
   allowInferredTop = false;
+  /** the models trained here, a research instrument (32x32 CNNs on small sets): off by default */
+  showResearch = false;
   method: CombineMethod = 'task';
   selected: string | null = null;
   k = 3;
@@ -122,7 +125,9 @@ export class ZsResults extends LitElement {
   /** Rows under the current settings (or the imported file's rows, as they were). */
   rows(): ResultRow[] {
     if (this.imported) return this.imported.rows;
-    return this.candidates ? buildRows(this.candidates, this.method, this.budgets, { allowInferredTop: this.allowInferredTop }) : [];
+    if (!this.candidates) return [];
+    const cands = this.showResearch ? this.candidates : this.candidates.filter((c) => c.kind !== 'zoo');
+    return buildRows(cands, this.method, this.budgets, { allowInferredTop: this.allowInferredTop });
   }
 
   recommendation(): Recommendation | null {
@@ -271,19 +276,21 @@ export class ZsResults extends LitElement {
     const f = this.fine;
     if (this.imported) return nothing;
     const labelled = this.meta?.dataset.labelled ?? false;
+    const checkable = this.topIds(this.k, ['zoo', 'user']).length > 0;
     return html`<section aria-label="Check the top models on your images" id="fine">
       <h3>Check the top models on your images</h3>
       <p class="muted">Runs the top models on your images in this tab (features, LogME and other scores, and a linear probe with successive halving), then moves them to the top in order of measured accuracy.</p>
       <div class="controls">
         <label>How many <select id="fine-k" @change=${(e: Event) => (this.k = Number((e.target as HTMLSelectElement).value))}>
           ${[2, 3, 5, 8].map((k) => html`<option value=${k} ?selected=${k === this.k}>${k}</option>`)}</select></label>
-        <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user']) })}
+        <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked || !checkable} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user']) })}
           title="ONNX models (the zoo and yours); the npm (tfjs) models are measured for latency only">Check the top ${this.k} here</button>
         <button id="measure-run" ?disabled=${f.running || !!this.busy} @click=${() => this.emit('zs-measure', { ids: this.topIds(this.k) })}>Measure their latency here</button>
         ${f.running ? html`<button id="fine-cancel" @click=${() => this.emit('zs-fine-cancel')}>Cancel</button>` : nothing}
       </div>
       ${labelled ? nothing : html`<p class="muted">The check needs labelled classes (one subfolder per class).</p>`}
       ${labelled && f.blocked ? html`<p class="muted" id="fine-blocked">${f.blocked}</p>` : nothing}
+      ${labelled && !f.blocked && !checkable ? html`<p class="muted" id="fine-none">The check runs ONNX models: your own (add one below) or the models trained here (tick "Include the models trained here"). The npm (tfjs) models are measured for latency only, for now.</p>` : nothing}
       ${f.running ? html`<progress max=${f.total || 1} value=${f.done} aria-label="Fine stage progress"></progress>` : nothing}
       <p id="fine-status" aria-live="polite">${f.line}${f.note ? html` ${f.note}` : nothing}${this.busy ? html` ${this.busy}` : nothing}</p>
     </section>`;
@@ -318,13 +325,14 @@ export class ZsResults extends LitElement {
     return html`
       ${this.imported ? html`<p class="banner" id="imported">Imported recommendation from ${this.imported.createdAt} (${this.imported.rows.length} models, ${this.imported.dataset.classes} classes). Read-only.
         <button @click=${() => (this.imported = null)}>Close</button></p>` : nothing}
-      ${top ? html`<p id="top-pick"><strong>Top pick: ${top.label}</strong>${top.fine?.status === 'done' && top.fine.accuracy !== undefined ? ` — ${(100 * top.fine.accuracy).toFixed(1)}% on your images` : ' — predicted by the ranker'}${top.cost ? `, ${msf(top.cost.latencyMs)} ms here (${top.cost.measured ? 'measured' : 'predicted'})` : ''}.
+      ${top ? html`<p id="top-pick"><strong>Top pick: ${top.label}</strong>${top.fine?.status === 'done' && top.fine.accuracy !== undefined ? ` — ${(100 * top.fine.accuracy).toFixed(1)}% on your images` : top.evidence === 'measured' ? ' — measured on the tasks nearest your data' : ' — inferred by the ranker (never measured)'}${top.cost ? `, ${msf(top.cost.latencyMs)} ms here (${top.cost.measured ? 'measured' : 'predicted'})` : ''}.
         ${this.meta && !ro ? html`<span class="muted">Ranked ${all.length} models in ${this.meta.ranker.ms.toFixed(1)} ms.</span>` : nothing}</p>
         <p id="top-pick-why">${whyTopPick(top, this.budgets, !ro && this.explain ? (this.explain(top.id)?.near ?? []).map((t) => t.id) : [])}</p>` : nothing}
       <div class="controls" role="group" aria-label="Budgets and filters">
         <label>Max latency (ms)<input id="budget-latency" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxLatencyMs', 1)}></label>
         <label>Max size (MB)<input id="budget-size" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxBytes', 1e6)}></label>
         <label>Min images/s<input id="budget-throughput" type="number" min="0" step="any" .value=${this.budgets.minImagesPerSec !== undefined ? String(this.budgets.minImagesPerSec) : ''} ?disabled=${ro} @change=${this.setBudget('minImagesPerSec', 1)}></label>
+        <label><span>Include the models trained here (research)</span><input id="show-zoo" type="checkbox" .checked=${this.showResearch} ?disabled=${ro} @change=${(e: Event) => (this.showResearch = (e.target as HTMLInputElement).checked)}></label>
         <label><span>Inferred models may be the top pick</span><input id="allow-inferred" type="checkbox" .checked=${this.allowInferredTop} ?disabled=${ro} @change=${(e: Event) => (this.allowInferredTop = (e.target as HTMLInputElement).checked)}></label>
         <label>Order by<select id="method" ?disabled=${ro} @change=${(e: Event) => (this.method = (e.target as HTMLSelectElement).value as CombineMethod)}>
           <option value="task">task score</option><option value="objective">score × speed and size</option><option value="shadow">vote: score, latency, size</option></select></label>
