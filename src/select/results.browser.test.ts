@@ -69,6 +69,11 @@ describe('results page', () => {
       expect(c.rankerScore).to.be.within(0, 1);
     }
     expect(el.candidates!.some((c) => c.kind === 'npm'), 'npm rows').to.equal(true);
+    // the ONNX encoders are real ImageNet backbones: candidates with measured GT (data/real-gt), those
+    // whose cost can be predicted here (MACs counted from the graph): MobileNetV2 for now
+    const real = el.candidates!.filter((c) => c.kind === 'real');
+    expect(real.map((c) => c.id).sort()).to.deep.equal(['real:mobilenetv2-12-int8']);
+    for (const c of real) expect(c.measuredStanding, c.id).to.be.within(0, 1);
     // fit = (share of the candidates the ranker scores it above + measured standing) / 2
     const raw = el.candidates!.map((c) => c.rankerRaw!);
     const st = standings(raw);

@@ -1,6 +1,6 @@
 // `npm run rank:explain`: writes models/ranker/explain.json, what the results page needs to explain
 // a recommendation: every training task's ranker input (for "your data is nearest to ...") and the
-// ground-truth accuracies measured on it (the zoo's data/zoo-gt and the npm models' data/npm-gt),
+// ground-truth accuracies measured on it (the zoo's data/zoo-gt, the npm models' data/npm-gt and the real backbones' data/real-gt),
 // and the k of the measured-neighbour score (src/select/shared/neighbour.ts), chosen by
 // leave-one-dataset-out over these tasks. Rerun after `npm run rank:train` (the PCA must match) or
 // after new GT.
@@ -25,6 +25,8 @@ const round = (x: number) => Math.round(x * 1e4) / 1e4;
 // the npm models' measured GT on the same tasks (seed 0, as the zoo's)
 const npmAcc = new Map<string, [string, number][]>();
 for (const r of parseGt(readFileSync('data/npm-gt/gt.csv', 'utf8'))) npmAcc.set(r.task, [...(npmAcc.get(r.task) ?? []), [r.model, r.accuracy]]);
+// and the real ImageNet backbones' (npm run real-models:gt): the page ranks the ONNX ones as candidates
+for (const r of parseGt(readFileSync('data/real-gt/gt.csv', 'utf8'))) npmAcc.set(r.task, [...(npmAcc.get(r.task) ?? []), [r.model, r.accuracy]]);
 const kept = a.tasks.filter((t) => a.taskTok.has(t.id) && a.gt.acc.has(t.id));
 const inputs = kept.map((t) => scorer.datasetInput(a.taskTok.get(t.id)!));
 const tasks = kept
@@ -51,6 +53,6 @@ const file: ExplainFile = {
 };
 writeFileSync(OUT, JSON.stringify(file));
 const models = new Set(tasks.flatMap((t) => Object.keys(t.accuracy)));
-console.log(`${OUT}: ${tasks.length} tasks, ${models.size} measured models (${[...models].filter((m) => m.startsWith('npm:')).length} npm), ${file.domains.length} domains, ${(JSON.stringify(file).length / 1024).toFixed(0)} KiB`);
+console.log(`${OUT}: ${tasks.length} tasks, ${models.size} measured models (${[...models].filter((m) => m.startsWith('npm:')).length} npm, ${[...models].filter((m) => m.startsWith('real:')).length} real backbones), ${file.domains.length} domains, ${(JSON.stringify(file).length / 1024).toFixed(0)} KiB`);
 console.log(`measured-neighbour k = ${choice.k} (leave-one-dataset-out weighted tau: ${choice.tried.map((x) => `k=${x.k} ${x.tau.toFixed(3)}`).join(', ')})`);
 scorer.dispose();

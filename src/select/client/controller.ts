@@ -15,6 +15,11 @@ import type { FineCheck } from '../shared/recommendation.ts';
 import { startFine, type FineHandle } from '../../fine/client/fine-client.ts';
 import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
 import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCost, type UserModelRecord } from '../../openzoo/client/openzoo.ts';
+import { checkOnnx } from '../../openzoo/shared/validate.ts';
+import { USER_MODEL_FORMAT_VERSION } from '../../openzoo/shared/types.ts';
+import { ENCODERS } from '../../encode/shared/manifest.ts';
+import { presentEncoders } from '../../encode/client/encoder-client.ts';
+import { env } from '../../env.ts';
 import { duration } from '../../ui/format.ts';
 import { fineEligibility } from '../../fine/shared/eligible.ts';
 import { noRankerNote } from '../../rank/shared/no-ranker.ts';
@@ -38,6 +43,8 @@ export class ResultsController implements ReactiveController {
   private user: { record: UserModelRecord; extra: ExtraModel }[] = [];
   /** real pre-trained models shipped by npm packages and served by this app (tfjs) */
   private npm: ExtraModel[] = [];
+  /** real ImageNet-pretrained backbones served by this app: the ONNX encoders, as candidates (measured GT: data/real-gt) */
+  private real: { record: UserModelRecord; extra: ExtraModel; preprocess: (typeof ENCODERS)[number]['preprocess'] }[] = [];
   private fineHandle: FineHandle | null = null;
   private hw: HardwareHandle | null = null;
   private fineState = { running: false, line: '', done: 0, total: 0, note: '' };
@@ -87,6 +94,7 @@ export class ResultsController implements ReactiveController {
         return;
       }
       await this.loadUserModels(ctx);
+      await this.loadRealModels(ctx);
       await this.loadNpmModels(ctx);
       this.predictNpm();
       this.rerank();
@@ -100,7 +108,36 @@ export class ResultsController implements ReactiveController {
   }
 
   private extras(): ExtraModel[] {
-    return [...this.npm, ...this.user.map((u) => u.extra)];
+    return [...this.real.map((r) => r.extra), ...this.npm, ...this.user.map((u) => u.extra)];
+  }
+
+  /** The ONNX encoders served here, each a candidate of kind 'real' (the same checks, token and cost path as a user's ONNX file). */
+  private async loadRealModels(ctx: ResultsContext) {
+    if (this.real.length) return;
+    const present = await presentEncoders();
+    for (const e of ENCODERS) {
+      if (!present.has(e.id) || e.onRequest) continue;
+      try {
+        const r = await fetch(env.modelsBase + e.file);
+        if (!r.ok) continue;
+        const bytes = new Uint8Array(await r.arrayBuffer());
+        const v = await checkOnnx(bytes, e.name);
+        // a candidate needs a cost here (the top pick must meet the speed budget): ShuffleNet v2 QDQ and
+        // SqueezeNet fp16 have no counted MACs (the graph's shape walk stops) and SqueezeNet's float16
+        // input cannot be latency-measured yet, so only backbones with a predictable cost join for now
+        if (!v.ok || v.info.macs === null) continue;
+        const record: UserModelRecord = {
+          version: USER_MODEL_FORMAT_VERSION, id: `real:${e.id}`, name: e.name, sha256: v.info.sha256,
+          bytes: bytes.buffer as ArrayBuffer, info: v.info, addedAt: 0,
+        };
+        const extra = { ...(await this.tokenise(ctx, record, record.bytes)), kind: 'real' as const, source: 'ImageNet-1k', sourceDomain: 'natural_images', family: e.id.split(/[-.]/)[0] };
+        this.real.push({ record, extra, preprocess: e.preprocess });
+        const c = this.userCost(record);
+        if (c) this.costs.set(record.id, c);
+      } catch (err) {
+        this.setStatus(`${e.name} could not be prepared as a candidate: ${(err as Error).message}`);
+      }
+    }
   }
 
   private async loadNpmModels(ctx: ResultsContext) {
@@ -127,7 +164,7 @@ export class ResultsController implements ReactiveController {
     this.deviceKey = deviceKey;
     this.micro = micro;
     for (const [id, c] of zooCosts) if (!(this.costs.get(id)?.source === 'measured' && c.source !== 'measured')) this.costs.set(id, c);
-    for (const u of this.user) {
+    for (const u of [...this.user, ...this.real]) {
       const c = this.costs.has(u.record.id) ? null : this.userCost(u.record);
       if (c) this.costs.set(u.record.id, c);
     }
@@ -195,6 +232,8 @@ export class ResultsController implements ReactiveController {
         inputName: z.input.name, featuresOutput: z.outputs.features, logitsOutput: z.outputs.logits, preprocess: z.preprocess,
       };
     }
+    const real = this.real.find((x) => x.record.id === id);
+    if (real) return { ...toFineModel(real.record), preprocess: real.preprocess }; // the encoder's own preprocessing
     const u = this.user.find((x) => x.record.id === id);
     return u ? toFineModel(u.record) : null;
   }
@@ -293,7 +332,7 @@ export class ResultsController implements ReactiveController {
           if (z) this.costs.set(id, (await this.hw.measure(zooModel(z))).cost);
           else if (id.startsWith('npm:')) this.costs.set(id, await this.measureNpm(id));
           else {
-            const u = this.user.find((x) => x.record.id === id);
+            const u = this.user.find((x) => x.record.id === id) ?? this.real.find((x) => x.record.id === id);
             if (u) this.costs.set(id, (await userModelCost(u.record, { micro: this.micro!, hw: this.hw }).measure()).cost);
           }
         } catch (e) {

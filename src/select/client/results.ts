@@ -255,7 +255,7 @@ export class ZsResults extends LitElement {
     return html`<section class="card" id="card" aria-label="Why ${r.label}">
       <h3>${r.label} <button @click=${() => (this.selected = null)} aria-label="Close the card">×</button></h3>
       <p>
-        ${r.kind === 'user' ? 'Your model' : r.kind === 'npm' ? 'A real pre-trained model from an npm package (tfjs), served by this app' : `${r.family} trained by ZooScout`}${r.source ? html`, ${r.kind === 'npm' ? 'trained on' : 'fine-tuned on'} <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
+        ${r.kind === 'user' ? 'Your model' : r.kind === 'real' ? 'A real ImageNet-pretrained backbone (ONNX, pinned by sha256), served by this app' : r.kind === 'npm' ? 'A real pre-trained model from an npm package (tfjs), served by this app' : `${r.family} trained by ZooScout`}${r.source ? html`, ${r.kind === 'npm' || r.kind === 'real' ? 'trained on' : 'fine-tuned on'} <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
         ${compact(r.params)} parameters, ${r.macs ? `${(r.macs / 1e6).toFixed(1)} M MACs, ` : ''}${mb(r.cost?.bytes ?? r.bytes)}${r.inputSize ? `, input ${r.inputSize}×${r.inputSize}` : ''}.
         Fit: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}${r.measuredStanding != null ? html`: the ranker’s standing averaged with <strong>${(100 * r.measuredStanding).toFixed(0)}%</strong>, the share of the measured models it beat on the tasks nearest your data` : r.rankerRaw !== undefined ? ': the ranker’s standing alone; never measured' : ''}).
         ${r.fine?.status === 'done' && r.fine.accuracy !== undefined ? html`Checked on your images: <strong>${(100 * r.fine.accuracy).toFixed(1)}%</strong> linear-probe accuracy${r.fine.logme !== undefined ? `, LogME ${r.fine.logme.toFixed(3)}` : ''}.` : 'Not checked on your images yet.'}
@@ -276,14 +276,14 @@ export class ZsResults extends LitElement {
     const f = this.fine;
     if (this.imported) return nothing;
     const labelled = this.meta?.dataset.labelled ?? false;
-    const checkable = this.topIds(this.k, ['zoo', 'user']).length > 0;
+    const checkable = this.topIds(this.k, ['zoo', 'user', 'real']).length > 0;
     return html`<section aria-label="Check the top models on your images" id="fine">
       <h3>Check the top models on your images</h3>
       <p class="muted">Runs the top models on your images in this tab (features, LogME and other scores, and a linear probe with successive halving), then moves them to the top in order of measured accuracy.</p>
       <div class="controls">
         <label>How many <select id="fine-k" @change=${(e: Event) => (this.k = Number((e.target as HTMLSelectElement).value))}>
           ${[2, 3, 5, 8].map((k) => html`<option value=${k} ?selected=${k === this.k}>${k}</option>`)}</select></label>
-        <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked || !checkable} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user']) })}
+        <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked || !checkable} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user', 'real']) })}
           title="ONNX models (the zoo and yours); the npm (tfjs) models are measured for latency only">Check the top ${this.k} here</button>
         <button id="measure-run" ?disabled=${f.running || !!this.busy} @click=${() => this.emit('zs-measure', { ids: this.topIds(this.k) })}>Measure their latency here</button>
         ${f.running ? html`<button id="fine-cancel" @click=${() => this.emit('zs-fine-cancel')}>Cancel</button>` : nothing}

@@ -55,7 +55,7 @@ export async function loadResultsContext(): Promise<ResultsContext> {
 /** A model beside the zoo, already tokenised: one the user added (open zoo) or an npm package's. */
 export interface ExtraModel {
   prepared: PreparedModel;
-  kind: 'user' | 'npm';
+  kind: 'user' | 'npm' | 'real';
   label: string;
   family?: string | null;
   source?: string | null;

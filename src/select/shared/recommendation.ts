@@ -9,8 +9,8 @@ export const RECOMMENDATION_FORMAT = 'zooscout.recommendation';
 export const RECOMMENDATION_VERSION = 1;
 
 /** Where a candidate comes from. */
-/** zoo: trained here; user: an ONNX model the user added; npm: a real pre-trained model shipped by an npm package */
-export type CandidateKind = 'zoo' | 'user' | 'npm';
+/** zoo: trained here; user: an ONNX model the user added; npm: a real pre-trained model shipped by an npm package; real: an ImageNet-pretrained backbone served by this app (the ONNX encoders) */
+export type CandidateKind = 'zoo' | 'user' | 'npm' | 'real';
 
 export interface FineCheck {
   status: 'done' | 'failed' | 'cancelled';
