@@ -194,11 +194,11 @@ export async function decodePngBounded(bytes: Uint8Array, maxSide: number): Prom
     },
   }, { highWaterMark: 1 });
   const reader = compressed.pipeThrough(new DecompressionStream('deflate') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
-  let filter = -1, fill = 0;
+  let filter = -1, fill = 0, ended = false;
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) { ended = true; break; }
       let i = 0;
       while (i < value.length && y < H) {
         if (filter < 0) {
@@ -219,7 +219,8 @@ export async function decodePngBounded(bytes: Uint8Array, maxSide: number): Prom
       if (y >= H) break;
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    // every row is in (or an error): let the rest of the stream go without waiting on it
+    if (!ended) void reader.cancel().catch(() => undefined);
   }
   if (y < H) throw new Error(`PNG data ends at row ${y} of ${H}`);
   return { img: { width: out.width, height: out.height, data }, downscaled: out.width !== W || out.height !== H };
