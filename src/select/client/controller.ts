@@ -17,13 +17,12 @@ import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
 import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCost, type UserModelRecord } from '../../openzoo/client/openzoo.ts';
 import { checkOnnx } from '../../openzoo/shared/validate.ts';
 import { USER_MODEL_FORMAT_VERSION } from '../../openzoo/shared/types.ts';
-import { ENCODERS } from '../../encode/shared/manifest.ts';
+import { ENCODERS, encoderById } from '../../encode/shared/manifest.ts';
 import { presentEncoders } from '../../encode/client/encoder-client.ts';
 import { env } from '../../env.ts';
 import { duration } from '../../ui/format.ts';
 import { fineEligibility } from '../../fine/shared/eligible.ts';
 import { noRankerNote } from '../../rank/shared/no-ranker.ts';
-import { encoderById } from '../../encode/shared/manifest.ts';
 
 type Host = ReactiveControllerHost & HTMLElement & { resultsEl: ZsResults | null; profileEl: ZsDeviceProfile | null; publicEl: ZsPublicModels | null };
 
