@@ -30,4 +30,18 @@ export function nextRun(el: ZsApp, timeoutMs = 170_000): Promise<RunReport> {
   });
 }
 
+/**
+ * Resolves once the work a run starts after its first table (this device's micro-benchmark, in
+ * its own onnxruntime worker) is over, so that a measurement taken next sees only its own work.
+ */
+export async function settled(el: ZsApp, timeoutMs = 120_000): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const p = el.profileEl;
+    if (p && p.status === 'idle' && (p.profile || p.error)) return;
+    if (performance.now() - t0 > timeoutMs) throw new Error('the device micro-benchmark did not finish in time');
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 export const shadow = (el: ZsApp, sel: string) => el.shadowRoot!.querySelector(sel) as HTMLElement | null;
