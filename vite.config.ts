@@ -5,9 +5,11 @@
 // (docs/offline-privacy.md).
 import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { createReadStream, existsSync, readdirSync, mkdirSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
-import { npmModelsVitePlugin } from './src/npmzoo/node/assets.ts';
+import { npmModelsVitePlugin, buildNpmModelAssets } from './src/npmzoo/node/assets.ts';
+import { ENCODERS } from './src/encode/shared/manifest.ts';
 import { NPM_PAGE_MODELS } from './src/npmzoo/shared/page-set.ts';
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
@@ -23,8 +25,8 @@ const ISOLATION = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
-/** the largest precached file is ORT's jsep .wasm (~28 MB); Workbox's default limit is 2 MiB */
-const MAX_PRECACHE_FILE = 48 * 1024 * 1024;
+/** the largest precached file is the explanations JSON; Workbox's default limit is 2 MiB */
+const MAX_PRECACHE_FILE = 16 * 1024 * 1024;
 
 function localAssets(): Plugin {
   const serve = (prefix: string, dir: string, filter: (f: string) => boolean) => (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
@@ -49,9 +51,6 @@ function localAssets(): Plugin {
       server.middlewares.use(serve('/models/encoders/', MODELS_DIR, modelFiles));
       server.middlewares.use(serve('/tfjs-wasm/', TFJS_WASM_DIR, tfjsWasmFiles));
     },
-    configurePreviewServer(server) {
-      server.middlewares.use(serve('/ort/', ORT_DIR, ortFiles));
-    },
     // copied before vite-plugin-pwa's closeBundle globs the output, so they are precached too
     writeBundle(opts) {
       const out = opts.dir ?? 'dist';
@@ -71,8 +70,49 @@ function localAssets(): Plugin {
   };
 }
 
-/** The service worker (vite-plugin-pwa, Workbox generateSW): the app shell, the onnxruntime-web
- * runtime the workers load from /ort/, and every model file, precached at the first visit. */
+/**
+ * What the service worker keeps. Precached at the first visit (small, revisioned): the shell, its
+ * scripts and the JSON the first recommendation reads (ranker, registry, indexes). Cached when first
+ * used, in one cache named after the content of what it may hold (CacheFirst: each file crosses the
+ * network once): onnxruntime-web's runtime, the encoders, tfjs's WASM and every model file. The page
+ * fills that cache with the essentials (runtime + default encoder) once the worker controls it, and
+ * with the rest on request ("keep available offline"). src/offline/files.ts reads OFFLINE_FILES.
+ */
+function offlineFiles(): { cache: string; files: { url: string; bytes: number; essential: boolean }[] } {
+  const files: { url: string; bytes: number; essential: boolean }[] = [];
+  const h = createHash('sha256');
+  const add = (dir: string, prefix: string, filter: (f: string) => boolean, essential: (f: string) => boolean = () => false) => {
+    if (!existsSync(dir)) return;
+    for (const f of readdirSync(dir).sort()) {
+      if (!filter(f)) continue;
+      const bytes = readFileSync(join(dir, f));
+      h.update(`${prefix}${f}\0`).update(bytes);
+      files.push({ url: prefix + f, bytes: bytes.length, essential: essential(f) });
+    }
+  };
+  const ortFiles = (f: string) => /ort-wasm-simd-threaded\.jsep\.(wasm|mjs)$/.test(f);
+  add(ORT_DIR, 'ort/', ortFiles, () => true);
+  const defaultEncoder = ENCODERS.find((e) => e.default)?.file;
+  add(MODELS_DIR, 'models/encoders/', (f) => f.endsWith('.onnx'), (f) => f === defaultEncoder);
+  // tfjs's WASM (npm models' costs and checks) and the public models' ranker tokens: read by the page
+  // every visit, small, so kept as essentials too
+  add(TFJS_WASM_DIR, 'tfjs-wasm/', tfjsWasmFiles, () => true);
+  add(ZOO_DIR, 'models/zoo/', (f) => f.endsWith('.onnx'));
+  add(PUBLIC_DIR, 'models/public/', (f) => f.endsWith('.bin'), () => true);
+  // npm models: paths carry the package version (<pkg>@<version>/<id>/), so names and sizes identify them
+  for (const [url, bytes] of buildNpmModelAssets(undefined, NPM_PAGE_MODELS)) {
+    const rel = url.replace(/^\//, '');
+    if (rel.endsWith('index.json')) continue;
+    h.update(`${rel}\0${bytes.length}\0`);
+    files.push({ url: rel, bytes: bytes.length, essential: false });
+  }
+  return { cache: `zs-files-${h.digest('hex').slice(0, 12)}`, files };
+}
+
+let offlineCache: ReturnType<typeof offlineFiles> | undefined;
+const OFFLINE = () => (offlineCache ??= offlineFiles());
+
+/** The service worker (vite-plugin-pwa, Workbox generateSW): see offlineFiles. */
 function offline(): Plugin[] {
   const pwa = VitePWA({
     strategies: 'generateSW',
@@ -84,17 +124,24 @@ function offline(): Plugin[] {
       globPatterns: [
         '*.html',
         'assets/*.{js,css,wasm}',
-        'ort/*.{mjs,wasm}',
-        'tfjs-wasm/*.wasm', // single-thread SIMD + plain binaries (src/probe/tfjs/backends.ts)
-        'models/encoders/*.{onnx,json}',
-        'models/zoo/*.{onnx,json}',
+        'models/encoders/index.json',
+        'models/zoo/catalogue.json',
         'models/ranker/*.json',
-        'models/public/*.{json,bin}',
-        // real pre-trained models from npm packages (the page set, ~9 MB)
-        'npm-models/**/*.{json,bin}',
+        'models/public/*.json',
+        'npm-models/index.json',
       ],
       globIgnores: ['**/*.map'],
       maximumFileSizeToCacheInBytes: MAX_PRECACHE_FILE,
+      // everything else of this origin that is a runtime or model file: kept once used
+      runtimeCaching: [
+        {
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/(ort|tfjs-wasm)\/[^/]+$|\/models\/[^/]+\/[^/]+\.(onnx|bin)$|\/npm-models\/.+\.(json|bin)$/.test(url.pathname) && !url.pathname.endsWith('/npm-models/index.json'),
+          handler: 'CacheFirst',
+          // ignoreVary: preview and many hosts answer `Vary: Origin`; a module import (CORS mode,
+          // Origin sent) must find the copy a plain fetch stored
+          options: { cacheName: OFFLINE().cache, cacheableResponse: { statuses: [200] }, matchOptions: { ignoreVary: true } },
+        },
+      ],
       // a new version waits until the page asks it to take over (registerOffline's applyUpdate),
       // so a running page never loses the lazily loaded chunks of its own version
       skipWaiting: false,
@@ -149,6 +196,8 @@ export default defineConfig({
     // app already loads (src/probe/tfjs/tf.ts): one engine, one kernel registry, no second core
     alias: [{ find: /^@tensorflow\/tfjs-core$/, replacement: resolve('node_modules/@tensorflow/tfjs/dist/tf.fesm.js') }],
   },
+  // the offline cache's name and its files (src/offline/files.ts)
+  define: { __ZS_OFFLINE__: JSON.stringify(OFFLINE()) },
   server: { headers: ISOLATION },
   preview: { headers: ISOLATION },
   optimizeDeps: { exclude: ['onnxruntime-web'] },

@@ -2,8 +2,9 @@
 // production build (vite preview, COOP/COEP), headless Chromium, a cold page in a fresh profile
 // (empty cache, no service worker yet), a folder of 10 classes x 20 real images picked through the
 // page's folder input. The clock runs from the pick to the first ranked table on screen. Stages come
-// from the page's performance marks and the encode worker's timing; bytes are what the browser had
-// received (page, workers and service worker) when the table appeared.
+// from the page's performance marks and the encode worker's timing; bytes are what the server had
+// sent (to the page, its workers and its service worker) when the table appeared, as sent on the
+// wire (vite preview compresses text and WASM, as static hosts do).
 // Flags: --dataset NAME (default cub200), --classes N (10), --per-class N (20), --runs N (1).
 import { loadavg } from 'node:os';
 import { openApp, datasetFolder } from '../test/e2e/harness.ts';
@@ -24,6 +25,7 @@ let last = '';
 for (let run = 1; run <= runs; run++) {
   const data = datasetFolder(dataset, classes, perClass);
   const app = await openApp({ log: false });
+  const hitsFrom = 0; // serverHits are this process's: one session at a time, cleared below
   try {
     const { page } = app;
     await page.locator('zs-app #folder-input').waitFor({ state: 'attached' });
@@ -31,12 +33,21 @@ for (let run = 1; run <= runs; run++) {
     await app.pickFolder(data.dir);
     await page.locator(`${R} #results-table tbody tr`).first().waitFor({ timeout: 300_000 });
     const seconds = (Date.now() - t0) / 1000;
-    // bytes received so far (requests finished by now), before anything later adds to them
+    const tTable = Date.now();
+    // bytes the server sent for this page before the table was on screen (the page, its workers and
+    // the service worker's precaching; bodies as sent, compressed where the server compressed them)
     let bytes = 0;
-    for (const r of app.requests) {
-      if (!r.done) continue;
-      const s = await r.request.sizes().catch(() => null);
-      if (s) bytes += s.responseBodySize + s.responseHeadersSize;
+    const parts = new Map<string, { n: number; bytes: number }>();
+    for (const h of app.serverHits.slice(hitsFrom)) {
+      if (h.endAt === undefined || h.endAt > tTable) continue;
+      bytes += h.bytes;
+      const path = new URL(h.url, 'http://x/').pathname.replace(/^\//, '');
+      const what = /^(assets|ort|tfjs-wasm|npm-models)\//.test(path) ? path.split('/')[0] : /^models\//.test(path) ? path.split('/').slice(0, 2).join('/') : path || 'index.html';
+      if (process.env.ZS_BENCH_HITS) console.log(`    hit ${h.url} ${h.bytes} B${h.headers['if-none-match'] ? ' (revalidation)' : ''}`);
+      const p = parts.get(what) ?? { n: 0, bytes: 0 };
+      p.n++;
+      p.bytes += h.bytes;
+      parts.set(what, p);
     }
     const result = await app.waitForResult();
     const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
@@ -58,6 +69,7 @@ for (let run = 1; run <= runs; run++) {
     console.log(`  ranker, catalogue and explanations loaded: ${m('zs:tokens', 'zs:ranker-loaded')}; ranking: ${m('zs:ranker-loaded', 'zs:ranked')}; table drawn: ${m('zs:ranked', 'zs:first-table')}`);
     console.log(`  device profile (after the table, not waited for): ${profile !== null && marks['zs:first-table'] !== undefined ? `done ${f1((profile - marks['zs:first-table']) / 1000)} s after the table` : 'not finished'}`);
     console.log(`  ${result.stats}`);
+    for (const [k, p] of [...parts].sort((a, b) => b[1].bytes - a[1].bytes)) if (p.bytes >= 1e5) console.log(`    ${k}: ${f1(p.bytes / 1e6)} MB (${p.n} files)`);
     console.log(`first-visit bytes before the first table: ${f1(bytes / 1e6)} MB`);
     const encoderId = await page.evaluate(() => (document.querySelector('zs-app') as unknown as { encoderId: string }).encoderId);
     // the backend line starts with the backend that ran the encoder ("WASM ran the encoder: … · 2 thread(s)")
@@ -65,6 +77,7 @@ for (let run = 1; run <= runs; run++) {
     const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${threads ? ` (${threads} threads)` : ''}` : '?';
     last = `folder to recommendation: ${f1(seconds)} s (${images} images, encoder ${encoderId}, backend ${backend}, load average ${loadavg()[0].toFixed(1)})`;
   } finally {
+    app.serverHits.length = 0;
     await app.close();
   }
 }

@@ -1,6 +1,7 @@
 // Page entry.
 import './ui/app.ts';
 import { registerOffline } from './offline/register.ts';
+import './offline/panel.ts';
 
 // The offline copy (service worker) only in the production build: never under the dev server or
 // the test runner, which serve sources that change under it. The state is published on <html

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, renam
 import { join } from 'node:path';
 import { ENCODERS, verifyWeights, type EncoderEntry } from '../src/encode/shared/manifest.ts';
 import { MODELS_BASE } from '../src/encode/shared/model-file.ts';
+import { checkOnnx } from '../src/openzoo/shared/validate.ts';
 
 const dir = join(process.cwd(), MODELS_BASE);
 const sharedDir = join(process.cwd(), '..', 'shared', 'models', 'encoders');
@@ -35,7 +36,9 @@ async function download(e: EncoderEntry, dest: string): Promise<string | null> {
   return 'no pinned URL could be reached';
 }
 
-const present: { id: string; file: string; sha256: string; bytes: number }[] = [];
+// macs: the graph's counted multiply-accumulates (null where the shape walk stops), so the page can
+// tell which encoders can be costed as candidates without fetching them (src/select/client/controller.ts)
+const present: { id: string; file: string; sha256: string; bytes: number; macs: number | null }[] = [];
 let defaultMissing = false;
 for (const e of ENCODERS) {
   const dest = join(dir, e.file);
@@ -70,7 +73,8 @@ for (const e of ENCODERS) {
     if (err) console.warn(`! ${e.id}: ${err}`);
   }
   if (status) {
-    present.push({ id: e.id, file: e.file, sha256: e.sha256, bytes: e.bytes ?? 0 });
+    const v = await checkOnnx(new Uint8Array(readFileSync(dest)), e.name);
+    present.push({ id: e.id, file: e.file, sha256: e.sha256, bytes: e.bytes ?? 0, macs: v.ok ? v.info.macs : null });
     console.log(`- ${e.id}: ${status} (${e.file}, sha256 ok)`);
   } else {
     console.log(`- ${e.id}: unavailable`);

@@ -1,9 +1,13 @@
 // Offline use: registers the service worker that the production build generates (vite-plugin-pwa,
-// Workbox; vite.config.ts). It precaches the page, its workers, onnxruntime-web's runtime and every
-// model file, so after one visit the page works with the network off. Registration never blocks or
+// Workbox; vite.config.ts). It precaches the page, its workers and the JSON the ranking reads; once it
+// controls the page, the page fetches the runtime and the default encoder through it (stored as they
+// pass), so after one visit the page works with the network off. Other model files are stored when
+// first used, or all at once on request (src/offline/files.ts). Registration never blocks or
 // breaks the page: without service workers (old browser, http on another host, private modes that
 // refuse them) the page works exactly as before, online. docs/offline-privacy.md.
 import type { Workbox } from 'workbox-window';
+import { offlineFiles, cachedSet, keepOffline, dropOldCaches } from './files.ts';
+import { warmUp } from './gate.ts';
 
 export type OfflineState = 'unsupported' | 'installing' | 'ready' | 'update' | 'error';
 export interface OfflineStatus {
@@ -25,8 +29,8 @@ export interface RegisterOptions {
   reload?: () => void;
 }
 
-const INSTALLING = 'Storing the page, its runtime and the models in this browser for offline use…';
-const READY = 'Stored for offline use: this page works without a network.';
+const INSTALLING = 'Storing the page, its runtime and the encoder in this browser for offline use…';
+const READY = 'Stored for offline use: this page works without a network (other models are kept once used).';
 const UPDATE = 'A new version of ZooScout is ready; reload to use it.';
 
 export function registerOffline(onStatus: (s: OfflineStatus) => void, opts: RegisterOptions = {}): OfflineHandle {
@@ -68,9 +72,33 @@ export function registerOffline(onStatus: (s: OfflineStatus) => void, opts: Regi
 
   const container = sw;
   const fail = (why: string, e: unknown) => report({ state: 'error', detail: `${why} (${(e as Error)?.message ?? String(e)}); the page still works online.` });
-  // a page served by the worker is offline-capable from the start; else it is being installed
-  if (container.controller) report({ state: 'ready', detail: READY });
-  else report({ state: 'installing', detail: INSTALLING });
+  // ready = a worker is active and its cache holds the runtime and the default encoder (stored by
+  // the page now where missing: revalidated against the HTTP cache, so a file the page already
+  // loaded does not cross the network twice)
+  let essentials: Promise<void> | null = null;
+  const becomeReady = () => {
+    essentials ??= (async () => {
+      const list = offlineFiles();
+      if (list) {
+        await warmUp(async () => {
+          const have = await cachedSet(list);
+          await keepOffline(list, list.files.filter((f) => f.essential && !have.has(f.url)));
+        });
+        await dropOldCaches(list);
+      }
+    })();
+    essentials.then(
+      () => {
+        if (status.state === 'installing') report({ state: 'ready', detail: READY });
+      },
+      (e: unknown) => {
+        essentials = null;
+        if (status.state === 'installing') fail('The runtime could not be stored for offline use', e);
+      },
+    );
+  };
+  report({ state: 'installing', detail: INSTALLING });
+  if (container.controller) becomeReady();
 
   // workbox-window is loaded only where it is used (its package main is a UMD build; Node never needs it)
   void import('workbox-window').then(({ Workbox }) => {
@@ -79,7 +107,7 @@ export function registerOffline(onStatus: (s: OfflineStatus) => void, opts: Regi
     wb = w;
     // first install: the worker activates once precaching finished, then controls this page (clientsClaim)
     const firstReady = (e: { isUpdate?: boolean }) => {
-      if (!e.isUpdate && status.state === 'installing') report({ state: 'ready', detail: READY });
+      if (!e.isUpdate && status.state === 'installing') becomeReady();
     };
     w.addEventListener('activated', firstReady);
     w.addEventListener('controlling', (e) => {
@@ -99,7 +127,7 @@ export function registerOffline(onStatus: (s: OfflineStatus) => void, opts: Regi
         if (reg.waiting) report({ state: 'update', detail: UPDATE });
         // installed at an earlier visit but not controlling this load (a hard reload): what it
         // precached is here
-        else if (reg.active && status.state === 'installing') report({ state: 'ready', detail: READY });
+        else if (reg.active && status.state === 'installing') becomeReady();
         // else a first install: the events above follow
       },
       (e: unknown) => {

@@ -7,6 +7,7 @@ import type { PinnedFile } from '../catalogue/shared/catalogue.ts';
 import { noRankerNote } from '../rank/shared/no-ranker.ts';
 import { sha256Hex } from '../encode/shared/model-file.ts';
 import { startEncoder, presentEncoders, type EncoderHandle } from '../encode/client/encoder-client.ts';
+import { loading } from '../offline/gate.ts';
 import type { BackendPreference, EncodeProgress } from '../encode/shared/types.ts';
 import { filesFromDrop, filesFromInput, filesFromDirectoryHandle, type PickedFile } from '../ingest/client/gather.ts';
 import { runPipeline, IngestError, type RunReport } from '../app/pipeline.ts';
@@ -161,7 +162,7 @@ export class ZsApp extends LitElement {
     this.status = 'loading-encoder';
     this.message = `Loading ${encoderById(this.encoderId).name}…`;
     const modelBytes = this.importedModel?.id === this.encoderId ? this.importedModel.bytes.slice(0) : undefined;
-    this.encoder = await startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes });
+    this.encoder = await loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes }));
     this.encoderKey = key;
     this.message = '';
     const b = this.encoder.backend;

@@ -85,6 +85,10 @@ export interface ServerHit {
   /** when the network was off (setNetwork(false)): such a hit means the page needed the network */
   whileOffline: boolean;
   at: number;
+  /** bytes the server wrote for the response (status line excluded; body as sent, compressed where it was) */
+  bytes: number;
+  /** when the response ended (undefined while it is still being sent) */
+  endAt?: number;
 }
 
 interface Served {
@@ -124,7 +128,22 @@ async function serve(): Promise<Served> {
         name: 'zooscout-e2e-gate',
         configurePreviewServer(s) {
           s.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
-            state.hits.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, whileOffline: !state.online, at: Date.now() });
+            const hit: ServerHit = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, whileOffline: !state.online, at: Date.now(), bytes: 0 };
+            state.hits.push(hit);
+            // count what goes on the wire: the compression middleware (after this one) writes its
+            // compressed chunks through these
+            const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+            const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+            const count = (chunk: unknown) => {
+              if (typeof chunk === 'string') hit.bytes += Buffer.byteLength(chunk);
+              else if (chunk instanceof Uint8Array) hit.bytes += chunk.byteLength;
+            };
+            res.write = ((chunk: unknown, ...rest: unknown[]) => (count(chunk), write(chunk, ...rest))) as typeof res.write;
+            res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+              if (typeof chunk !== 'function') count(chunk);
+              return end(chunk, ...rest);
+            }) as typeof res.end;
+            res.once('finish', () => (hit.endAt = Date.now()));
             if (!state.online) {
               req.socket.destroy();
               return;
@@ -349,7 +368,7 @@ export async function openApp(opts: OpenOptions = {}): Promise<AppSession> {
           return s === 'ready' && navigator.serviceWorker.controller !== null ? s : false;
         }, null, { timeout: timeoutMs, polling: 250 });
         const s = (await h.jsonValue()) as string;
-        if (s !== 'ready') throw new Error(`the service worker did not get ready: ${s}`);
+        if (s !== 'ready') throw new Error(`the service worker did not get ready: ${s}: ${await page.evaluate(() => document.documentElement.dataset.offlineDetail)}`);
       },
       async close() {
         try {

@@ -90,3 +90,46 @@ test('offline: without service workers the page still loads and says it needs th
     await app?.close();
   }
 });
+
+test('offline: model files are stored once used or on request ("keep available offline"), with the size shown first', { skip: skipReason, timeout: 300_000 }, async (t) => {
+  let app: AppSession | undefined;
+  try {
+    app = await openApp({ offlineReady: true });
+    const keep = app.page.locator('zs-offline #offline-keep');
+    await keep.waitFor({ timeout: 60_000 });
+    const label = (await keep.textContent()) ?? '';
+    t.diagnostic(`before: ${label.trim()}`);
+    // the first visit stored the essentials only: no zoo or npm model file was moved
+    const m = /\((\d+) files, ([\d.]+) MB\)/.exec(label);
+    assert.ok(m, `the button states the count and size: ${label}`);
+    assert.ok(Number(m[1]) > 50 && Number(m[2]) > 20, `what is left to store: ${label}`);
+    const zooHits = () => app!.serverHits.filter((h) => /\/models\/zoo\/[^/]+\.onnx$|\/npm-models\/.+\.bin$/.test(h.url)).length;
+    assert.equal(zooHits(), 0, 'model files were fetched before anyone used or asked for them');
+
+    const t0 = performance.now();
+    await keep.click();
+    await app.page.locator('zs-offline #offline-progress').waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await app.page.locator('zs-offline #offline-all').waitFor({ timeout: 240_000 });
+    t.diagnostic(`stored ${m[1]} files (${m[2]} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${zooHits()} model files fetched`);
+    assert.ok(zooHits() > 50);
+
+    // network off: a zoo model and an npm model's weights come from the worker's cache
+    await app.setNetwork(false);
+    const urls = await app.page.evaluate(async () => {
+      const idx = (await (await fetch('npm-models/index.json')).json()) as { models: Record<string, { files: { url: string }[] }> };
+      const npm = Object.values(idx.models)[0].files.find((f) => f.url.endsWith('.bin'))!.url;
+      const cat = (await (await fetch('models/zoo/catalogue.json')).json()) as { models: { file: string }[] } | { file: string }[];
+      const list = Array.isArray(cat) ? cat : cat.models;
+      return [npm.replace(/^\//, ''), `models/zoo/${list[0].file}`];
+    });
+    for (const u of urls) {
+      const got = await app.page.evaluate(async (url) => {
+        const r = await fetch(url);
+        return { ok: r.ok, bytes: (await r.arrayBuffer()).byteLength };
+      }, u);
+      assert.ok(got.ok && got.bytes > 1000, `${u} offline: ${JSON.stringify(got)}`);
+    }
+  } finally {
+    await app?.close();
+  }
+});

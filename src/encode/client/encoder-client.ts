@@ -55,12 +55,17 @@ export async function startEncoder(opts: {
 
 /** Which encoders have their weights served (written by `npm run setup`). */
 export async function presentEncoders(): Promise<Set<string>> {
+  return new Set((await presentEncoderInfo()).keys());
+}
+
+/** The encoders whose files are served here, with their counted MACs (null: not countable; undefined: an index written before MACs were). */
+export async function presentEncoderInfo(): Promise<Map<string, { macs?: number | null }>> {
   try {
     const r = await fetch(env.modelsBase + 'index.json');
-    if (!r.ok) return new Set();
-    const j = (await r.json()) as { present: { id: string }[] };
-    return new Set(j.present.map((p) => p.id));
+    if (!r.ok) return new Map();
+    const j = (await r.json()) as { present: { id: string; macs?: number | null }[] };
+    return new Map(j.present.map((p) => [p.id, { macs: p.macs }]));
   } catch {
-    return new Set();
+    return new Map();
   }
 }

@@ -4,6 +4,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import type { DeviceProfile, HwBackend, MicroBench, ModelCost } from '../shared/types.ts';
 import { gatherProfile } from './hardware-client.ts';
+import { loading } from '../../offline/gate.ts';
 
 const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 2 : 0)} MB`;
 const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
@@ -38,7 +39,7 @@ export class ZsDeviceProfile extends LitElement {
     this.status = 'running';
     this.error = '';
     try {
-      const { profile, deviceKey } = await gatherProfile({ budgetMs });
+      const { profile, deviceKey } = await loading(() => gatherProfile({ budgetMs }));
       this.profile = profile;
       this.dispatchEvent(new CustomEvent('profile', { detail: { profile, deviceKey }, bubbles: true, composed: true }));
     } catch (e) {

@@ -18,7 +18,8 @@ import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCo
 import { checkOnnx } from '../../openzoo/shared/validate.ts';
 import { USER_MODEL_FORMAT_VERSION } from '../../openzoo/shared/types.ts';
 import { ENCODERS, encoderById } from '../../encode/shared/manifest.ts';
-import { presentEncoders } from '../../encode/client/encoder-client.ts';
+import { presentEncoderInfo } from '../../encode/client/encoder-client.ts';
+import { loading } from '../../offline/gate.ts';
 import { env } from '../../env.ts';
 import { duration } from '../../ui/format.ts';
 import { fineEligibility } from '../../fine/shared/eligible.ts';
@@ -113,13 +114,16 @@ export class ResultsController implements ReactiveController {
   /** The ONNX encoders served here, each a candidate of kind 'real' (the same checks, token and cost path as a user's ONNX file). */
   private async loadRealModels(ctx: ResultsContext) {
     if (this.real.length) return;
-    const present = await presentEncoders();
+    const present = await presentEncoderInfo();
     for (const e of ENCODERS) {
-      if (!present.has(e.id) || e.onRequest) continue;
+      // not fetched at all when the index says its MACs cannot be counted (see below)
+      if (!present.has(e.id) || e.onRequest || present.get(e.id)!.macs === null) continue;
       try {
-        const r = await fetch(env.modelsBase + e.file);
-        if (!r.ok) continue;
-        const bytes = new Uint8Array(await r.arrayBuffer());
+        const bytes = await loading(async () => {
+          const r = await fetch(env.modelsBase + e.file);
+          return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+        });
+        if (!bytes) continue;
         const v = await checkOnnx(bytes, e.name);
         // a candidate needs a cost here (the top pick must meet the speed budget): ShuffleNet v2 QDQ and
         // SqueezeNet fp16 have no counted MACs (the graph's shape walk stops) and SqueezeNet's float16
