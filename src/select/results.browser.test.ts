@@ -161,6 +161,8 @@ describe('results page', () => {
     expect(ex.predicted.every((v) => v === null || (v >= 0 && v <= 1))).to.equal(true);
     // brain MRI is medical: the nearest training task should be medical too
     expect(ex.near[0].domain).to.equal('medical');
+    // where the weights come from: the registry id and the sha256 of the file the page uses
+    expect(q(el, '#provenance').textContent).to.match(new RegExp(`Weights sha256 [0-9a-f]{64}\\.\\s+Registry id ${first.dataset.model!.replace(/[.:]/g, '\\$&')}`));
   });
 
   it('exports JSON and CSV without file or class names, and imports the JSON back read-only', async () => {
@@ -173,6 +175,7 @@ describe('results page', () => {
     const csv = toCsv(rec).trim().split('\n');
     expect(csv[0]).to.equal(CSV_COLUMNS.join(','));
     expect(csv.length).to.equal(rec.rows.length + 1);
+    expect(rec.rows.every((r) => /^[0-9a-f]{64}$/.test(r.provenance?.sha256 ?? '')), 'every row carries the sha256 of its weights').to.equal(true);
     expect(parseRecommendation(json).rows[0].id).to.equal(rec.rows[0].id);
     await el.importFile(new Blob(['{"format":"something else"}']));
     await el.updateComplete;

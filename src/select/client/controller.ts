@@ -133,7 +133,11 @@ export class ResultsController implements ReactiveController {
           version: USER_MODEL_FORMAT_VERSION, id: `real:${e.id}`, name: e.name, sha256: v.info.sha256,
           bytes: bytes.buffer as ArrayBuffer, info: v.info, addedAt: 0,
         };
-        const extra = { ...(await this.tokenise(ctx, record, record.bytes)), kind: 'real' as const, source: 'ImageNet-1k', sourceDomain: 'natural_images', family: e.id.split(/[-.]/)[0] };
+        const extra = {
+          ...(await this.tokenise(ctx, record, record.bytes)), kind: 'real' as const, source: 'ImageNet-1k', sourceDomain: 'natural_images', family: e.id.split(/[-.]/)[0],
+          // the first pinned address is the original public copy (src/encode/shared/manifest.ts)
+          provenance: { url: e.urls[0] ?? null, from: `${e.name}, ImageNet-1k classifier, pinned by sha256`, licence: e.licence ?? 'not stated', sha256: e.sha256 ?? v.info.sha256 },
+        };
         this.real.push({ record, extra, preprocess: e.preprocess });
         const c = this.userCost(record);
         if (c) this.costs.set(record.id, c);
@@ -150,6 +154,7 @@ export class ResultsController implements ReactiveController {
       this.npm = npmCandidates(ctx.ranker).map((c) => ({
         prepared: c.token, kind: 'npm', label: `${c.label} (${c.packageVersion})`, params: c.params, macs: c.macs, bytes: c.bytes, inputSize: c.inputSize,
         family: null, source: c.trainingData, sourceDomain: c.sourceDomain,
+        provenance: { url: `https://www.npmjs.com/package/${c.package}/v/${c.version}`, from: `${c.label}, from the npm package ${c.packageVersion}`, licence: c.licence, sha256: c.weightsSha256 },
       }));
     } catch (e) {
       this.setStatus(`The npm models could not be prepared: ${(e as Error).message}`);
@@ -366,7 +371,10 @@ export class ResultsController implements ReactiveController {
   private async tokenise(ctx: ResultsContext, record: UserModelRecord, bytes: ArrayBuffer): Promise<ExtraModel> {
     const prepared = tokenForOnnx(ctx.ranker, record.id, new Uint8Array(bytes));
     const s = record.info.input.shape[2];
-    return { prepared, kind: 'user', label: record.name, params: record.info.params, macs: record.info.macs, bytes: bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null };
+    return {
+      prepared, kind: 'user', label: record.name, params: record.info.params, macs: record.info.macs, bytes: bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null,
+      provenance: { url: null, from: 'your ONNX file (never uploaded)', licence: 'yours', sha256: record.sha256 },
+    };
   }
 
   private async loadUserModels(ctx: ResultsContext) {

@@ -90,6 +90,8 @@ export class ZsResults extends LitElement {
 
   static styles = css`
     :host { display: block; }
+    .origin { font-size: 11px; }
+    #provenance code { word-break: break-all; font-size: 11px; }
     .controls { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: .5rem 0; }
     .controls label { display: flex; flex-direction: column; font-size: 13px; color: #3d4550; }
     input, select, button { font: inherit; }
@@ -244,8 +246,17 @@ export class ZsResults extends LitElement {
       <td class="num">${mb(r.cost?.bytes ?? r.bytes)}</td>
       <td class="num">${compact(r.params)}</td>
       <td>${r.family ?? '—'}</td>
-      <td>${r.source ?? '—'}${r.sourceDomain ? html` <span class="muted">(${r.sourceDomain.replace(/_/g, ' ')})</span>` : nothing}</td>
+      <td>${r.source ?? '—'}${r.sourceDomain ? html` <span class="muted">(${r.sourceDomain.replace(/_/g, ' ')})</span>` : nothing}${this.renderOrigin(r)}</td>
     </tr>`;
+  }
+
+  /** where the weights come from: a link a person can follow (opened on click only; nothing is fetched), and the licence */
+  private renderOrigin(r: ResultRow) {
+    const p = r.provenance;
+    if (!p) return nothing;
+    return html`<div class="origin muted">${p.url
+      ? html`<a href=${p.url} target="_blank" rel="noopener noreferrer" title=${p.from}>origin</a>`
+      : html`<span title=${p.from}>${r.kind === 'user' ? 'your file' : 'trained here'}</span>`} · ${p.licence}</div>`;
   }
 
   private renderCard(rows: ResultRow[]) {
@@ -261,6 +272,9 @@ export class ZsResults extends LitElement {
         ${r.fine?.status === 'done' && r.fine.accuracy !== undefined ? html`Checked on your images: <strong>${(100 * r.fine.accuracy).toFixed(1)}%</strong> linear-probe accuracy${r.fine.logme !== undefined ? `, LogME ${r.fine.logme.toFixed(3)}` : ''}.` : 'Not checked on your images yet.'}
         ${r.cost ? html`Latency ${msf(r.cost.latencyMs)} ms on ${r.cost.backend.toUpperCase()}, ${r.cost.measured ? 'measured on this device' : 'predicted from its graph and this device’s micro-benchmark'}.` : ''}
       </p>
+      ${r.provenance ? html`<p id="provenance">Source: ${r.provenance.url ? html`<a href=${r.provenance.url} target="_blank" rel="noopener noreferrer">${r.provenance.from}</a>` : r.provenance.from}.
+        Licence: ${r.provenance.licence}.${r.provenance.sha256 ? html` Weights sha256 <code>${r.provenance.sha256}</code>.` : nothing}
+        Registry id <code>${r.id}</code>.</p>` : nothing}
       ${ex
         ? html`<h4>Your data is nearest to these training tasks</h4>
           <ul id="near">${ex.near.map((t) => html`<li><strong>${t.id}</strong> (${t.domain.replace(/_/g, ' ')}, similarity ${t.similarity.toFixed(2)}):

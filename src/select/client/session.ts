@@ -8,7 +8,7 @@ import type { ZooCatalogue, ZooModelEntry } from '../../zoo/shared/catalogue.ts'
 import type { ModelCost } from '../../hardware/shared/types.ts';
 import { EXPLAIN_FORMAT, EXPLAIN_VERSION, domainAbility, meanByDomain, meanDirection, measuredRank, nearestTasks, type ExplainFile, type NearTask } from '../shared/explain.ts';
 import { blendWithMeasured, measuredTask, neighbourScores, standing, type MeasuredTask } from '../shared/neighbour.ts';
-import type { CandidateInput, FineCheck } from '../shared/recommendation.ts';
+import type { CandidateInput, FineCheck, Provenance } from '../shared/recommendation.ts';
 
 export interface ResultsContext {
   ranker: PageRanker;
@@ -64,6 +64,7 @@ export interface ExtraModel {
   macs: number | null;
   bytes: number;
   inputSize: number | null;
+  provenance?: Provenance;
 }
 
 export interface Ranking {
@@ -116,6 +117,9 @@ export function candidates(ctx: ResultsContext, r: Ranking, costs: Map<string, M
       measuredStanding: Number.isFinite(r.measured[i]) ? r.measured[i] : null,
       cost: costs.get(m.id) ?? null,
       fine: fine.get(m.id),
+      provenance: z
+        ? { url: null, from: `trained by ZooScout (models/zoo, \`npm run zoo:train\`)${z.source && z.source !== 'pool' ? `, fine-tuned on ${z.source}` : ''}`, licence: 'this project’s', sha256: z.sha256 }
+        : e?.provenance,
     };
   });
 }

@@ -6,7 +6,8 @@ import { recommend, paretoFront, hwFigures, type Budgets, type CombineMethod, ty
 import type { DeviceProfile, ModelCost } from '../../hardware/shared/types.ts';
 
 export const RECOMMENDATION_FORMAT = 'zooscout.recommendation';
-export const RECOMMENDATION_VERSION = 1;
+/** 2: rows carry `provenance` (origin link, licence, sha256); version 1 files are still read */
+export const RECOMMENDATION_VERSION = 2;
 
 /** Where a candidate comes from. */
 /** zoo: trained here; user: an ONNX model the user added; npm: a real pre-trained model shipped by an npm package; real: an ImageNet-pretrained backbone served by this app (the ONNX encoders) */
@@ -20,7 +21,20 @@ export interface FineCheck {
   error?: string;
 }
 
+/** Where a candidate's weights come from, as its source states it. */
+export interface Provenance {
+  /** the original public address (model card, package page or pinned file), or null (trained here, the user's file) */
+  url: string | null;
+  /** what the weights are and where they were taken from, in words */
+  from: string;
+  /** licence as stated by the source */
+  licence: string;
+  /** sha256 of the weights file this page uses (the package file for npm models), or null */
+  sha256: string | null;
+}
+
 export interface CandidateInput {
+  /** registry id: unique across kinds (zoo ids, real:<encoder>, npm:<package>/<id>, user:<sha256>) */
   id: string;
   label: string;
   kind: CandidateKind;
@@ -45,6 +59,7 @@ export interface CandidateInput {
   measuredStanding?: number | null;
   cost: ModelCost | null;
   fine?: FineCheck;
+  provenance?: Provenance;
 }
 
 /**
@@ -205,6 +220,7 @@ export function filterRows(rows: ResultRow[], f: RowFilter): ResultRow[] {
 export const CSV_COLUMNS = [
   'rank', 'id', 'label', 'kind', 'evidence', 'family', 'source', 'source_domain', 'fit_score', 'fit_rank', 'ranker_raw', 'measured_standing', 'checked_accuracy', 'checked_logme',
   'latency_ms', 'latency_measured', 'images_per_s', 'size_bytes', 'memory_bytes', 'params', 'macs', 'input_size', 'feasible', 'violations', 'pareto',
+  'sha256', 'origin', 'licence',
 ] as const;
 
 const csvCell = (v: unknown): string => {
@@ -220,6 +236,7 @@ export function toCsv(rec: Recommendation): string {
       r.rank, r.id, r.label, r.kind, r.evidence, r.family, r.source, r.sourceDomain, r.rankerScore, r.rankerRank, r.rankerRaw, r.measuredStanding, r.fine?.accuracy, r.fine?.logme,
       r.cost?.latencyMs, r.cost ? r.cost.measured : null, r.cost?.imagesPerSec, r.cost?.bytes ?? r.bytes, r.cost?.memoryBytes, r.params, r.macs,
       r.inputSize, r.feasible, r.violations.join(' '), r.onPareto,
+      r.provenance?.sha256, r.provenance?.url ?? r.provenance?.from, r.provenance?.licence,
     ].map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
@@ -235,7 +252,7 @@ export function parseRecommendation(text: string): Recommendation {
   }
   const r = j as Recommendation;
   if (!r || r.format !== RECOMMENDATION_FORMAT) throw new Error('This JSON file is not a ZooScout recommendation.');
-  if (r.version !== RECOMMENDATION_VERSION) throw new Error(`This recommendation is format version ${r.version}; this page reads version ${RECOMMENDATION_VERSION}.`);
+  if (r.version !== RECOMMENDATION_VERSION && r.version !== 1) throw new Error(`This recommendation is format version ${r.version}; this page reads version ${RECOMMENDATION_VERSION}.`);
   if (!Array.isArray(r.rows) || !r.dataset || !r.settings) throw new Error('This recommendation file is incomplete.');
   for (const row of r.rows) {
     if (typeof row.id !== 'string' || typeof row.rank !== 'number' || typeof row.rankerScore !== 'number') throw new Error('This recommendation file has a malformed row.');
