@@ -10,7 +10,7 @@ import type { DeviceProfile, MeasuredCost, MicroBench, ModelCost } from '../../h
 import { startHardware, zooModel, type HardwareHandle } from '../../hardware/client/hardware-client.ts';
 import { predictCost } from '../../hardware/shared/cost-model.ts';
 import { tokenForOnnx } from '../../rank/client/ranker.ts';
-import { candidates, explainModel, loadResultsContext, rankAll, type ExtraModel, type Ranking, type ResultsContext } from './session.ts';
+import { candidates, explainModel, loadResultsContext, rankAll, type Explanation, type ExtraModel, type Ranking, type ResultsContext } from './session.ts';
 import type { FineCheck } from '../shared/recommendation.ts';
 import { startFine, type FineHandle } from '../../fine/client/fine-client.ts';
 import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
@@ -208,7 +208,15 @@ export class ResultsController implements ReactiveController {
       dataset: { classes: t.classes.length, images: t.stats.images, labelled: t.labelled, encoder: { id: t.encoder.id, sha256: t.encoder.sha256 } },
       device: this.profile,
     };
-    el.explain = (id) => (this.ranking ? explainModel(ctx, this.ranking, id) : null);
+    el.explain = (id) => {
+      const r = this.ranking;
+      if (!r) return null;
+      // the card and the top pick's sentence ask on every render: once per ranking and model
+      let m = this.explained.get(r);
+      if (!m) this.explained.set(r, (m = new Map()));
+      if (!m.has(id)) m.set(id, explainModel(ctx, r, id));
+      return m.get(id)!;
+    };
     el.userModels = this.user.map((u) => ({ id: u.record.id, label: u.record.name }));
     el.fine = { ...this.fineState, blocked: rep.plan.labelled ? this.eligibility().blocked : '' };
     el.busy = this.busy;
@@ -253,13 +261,20 @@ export class ResultsController implements ReactiveController {
     return plan.classes.flatMap((c, ci) => c.items.filter((f) => !out.has(f.path)).map((f) => ({ path: f.path, file: f.file, label: ci })));
   }
 
-  /** Which classes the check can use (2+ images each, 2+ such classes), after duplicates are set aside. */
+  /** Which classes the check can use (2+ images each, 2+ such classes), after duplicates are set aside; once per report (push() runs on every progress message). */
   private eligibility() {
-    const plan = this.report!.plan;
-    const counts = plan.classes.map(() => 0);
-    for (const im of this.labelledImages()) counts[im.label]++;
-    return fineEligibility(counts, plan.classes.map((c) => c.name));
+    const rep = this.report!;
+    let e = this.eligible.get(rep);
+    if (!e) {
+      const counts = rep.plan.classes.map(() => 0);
+      for (const im of this.labelledImages()) counts[im.label]++;
+      e = fineEligibility(counts, rep.plan.classes.map((c) => c.name));
+      this.eligible.set(rep, e);
+    }
+    return e;
   }
+  private explained = new WeakMap<Ranking, Map<string, Explanation>>();
+  private eligible = new WeakMap<RunReport, ReturnType<typeof fineEligibility>>();
 
   /** The fine stage on the user's own (sampled, labelled) images. */
   async runFine(ids: string[]) {
