@@ -92,8 +92,10 @@ function offlineFiles(): { cache: string; files: { url: string; bytes: number; e
   };
   const ortFiles = (f: string) => /ort-wasm-simd-threaded\.jsep\.(wasm|mjs)$/.test(f);
   add(ORT_DIR, 'ort/', ortFiles, () => true);
-  const defaultEncoder = ENCODERS.find((e) => e.default)?.file;
-  add(MODELS_DIR, 'models/encoders/', (f) => f.endsWith('.onnx'), (f) => f === defaultEncoder);
+  // every encoder served here is read on each run: one embeds, all are real candidates (the
+  // on-request CLIP file is neither until the user asks for it)
+  const everyRun = new Set(ENCODERS.filter((e) => !e.onRequest).map((e) => e.file));
+  add(MODELS_DIR, 'models/encoders/', (f) => f.endsWith('.onnx'), (f) => everyRun.has(f));
   // tfjs's WASM (npm models' costs and checks) and the public models' ranker tokens: read by the page
   // every visit, small, so kept as essentials too
   add(TFJS_WASM_DIR, 'tfjs-wasm/', tfjsWasmFiles, () => true);

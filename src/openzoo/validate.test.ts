@@ -84,6 +84,9 @@ test('the encoder files (int8 QLinear, QDQ, fp16) pass with a sensible feature n
   assert.equal(s.featuresQuantized, null);
   assert.equal(s.logitsOutput, 'output');
   assert.equal(s.input.batch, 1);
+  // the shape walk follows its Split / Concat / channel-shuffle Reshape+Transpose / ReduceMean:
+  // ShuffleNet v2 1.0x is 146 M MACs in its paper (Ma et al. 2018, Table 5: 146 MFLOPs, counted as multiply-adds)
+  assert.ok(s.macs! > 140e6 && s.macs! < 150e6, String(s.macs));
 
   // SqueezeNet 1.1 fp16: no linear head; the pooled output, flagged as class scores
   const q = accepted(validateOnnx(read(`${ENC}/SqueezeNet_fp16.onnx`), 'squeezenet'), 'squeezenet1.1-fp16');
@@ -93,6 +96,8 @@ test('the encoder files (int8 QLinear, QDQ, fp16) pass with a sensible feature n
   assert.ok(q.notes.some((n) => /convolutional classifier/.test(n)), q.notes.join(' | '));
   assert.equal(q.logitsOutput, null, 'softmaxout_1 is [1, 1000, 1, 1]');
   assert.ok(q.notes.some((n) => /float16/.test(n)));
+  // its fire modules Concat two branches: SqueezeNet 1.1 is ~0.35 G multiply-adds (2.4x fewer than 1.0's 0.86 G, per its authors' repository)
+  assert.ok(q.macs! > 330e6 && q.macs! < 370e6, String(q.macs));
 });
 
 test('a truncated file is refused as not readable ONNX (zoo model and encoder cut short)', () => {

@@ -196,7 +196,30 @@ export function graphCost(g: OnnxGraph, inputDims?: number[]): GraphCost {
         out = [w[0], Ho, Wo];
       } else out = [C, Ho, Wo];
     } else if (n.op === 'GlobalAveragePool' || n.op === 'GlobalMaxPool') out = [x[0], 1, 1];
-    else if (n.op === 'Flatten' || n.op === 'Reshape') out = [prod(x)];
+    else if (n.op === 'Flatten') out = [prod(x)];
+    else if (n.op === 'Reshape') {
+      // shapes here leave the batch out: a 2-element target ([N, -1]) flattens; a longer one keeps the
+      // activation's layout (ShuffleNet's channel shuffle: [N,C,H,W] -> [N,g,C/g,H,W] -> transpose ->
+      // back to [N,C,H,W]; the MACs that follow need C, H and W, not the shuffled order)
+      const target = g.initializers.get(n.inputs[1]);
+      out = target && target.length === 1 && target[0] > 2 ? x : [prod(x)];
+    } else if (n.op === 'Concat' && n.inputs.length > 1 && x.length > 1) {
+      // along one axis of activations (not the 1-d shape tensors of a Shape/Gather chain)
+      const axis = (a.axis as number | undefined) ?? 1;
+      const ax = axis < 0 ? x.length + 1 + axis - 1 : axis - 1;
+      const parts = n.inputs.map((i) => shape.get(i));
+      out = parts.every((d) => d && d.length === x.length) ? x.map((v, i) => (i === ax ? parts.reduce((t, d) => t + d![i], 0) : v)) : x;
+    } else if (n.op === 'Split' && x.length > 1) {
+      const axis = (a.axis as number | undefined) ?? 0;
+      const ax = axis < 0 ? x.length + 1 + axis - 1 : axis - 1;
+      const split = (a.split as number[] | undefined) ?? n.outputs.map(() => x[ax] / n.outputs.length);
+      n.outputs.forEach((o, j) => shape.set(o, x.map((v, i) => (i === ax ? split[j] : v))));
+      out = [];
+    } else if ((n.op === 'ReduceMean' || n.op === 'ReduceMax') && x.length > 1) {
+      const axes = ((a.axes as number[] | undefined) ?? x.map((_, i) => i + 1)).map((v) => (v < 0 ? x.length + 1 + v : v) - 1);
+      const keep = (a.keepdims as number | undefined) ?? 1;
+      out = keep ? x.map((v, i) => (axes.includes(i) ? 1 : v)) : x.filter((_, i) => !axes.includes(i));
+    }
     else if (n.op === 'Gemm' || n.op === 'MatMul') {
       const w = g.initializers.get(n.inputs[1]) ?? shape.get(n.inputs[1]) ?? [];
       const transB = n.op === 'Gemm' && a.transB === 1;
@@ -207,6 +230,7 @@ export function graphCost(g: OnnxGraph, inputDims?: number[]): GraphCost {
     } else if (n.op === 'Shape' || n.op === 'Constant' || n.op === 'Gather' || n.op === 'Unsqueeze' || n.op === 'Concat') {
       out = [1];
     }
+    if (n.op === 'Split' && out.length === 0) continue; // each output's shape is set above
     for (const o of n.outputs) shape.set(o, out);
     const e = prod(out);
     maxAct = Math.max(maxAct, e);

@@ -125,9 +125,8 @@ export class ResultsController implements ReactiveController {
         });
         if (!bytes) continue;
         const v = await checkOnnx(bytes, e.name);
-        // a candidate needs a cost here (the top pick must meet the speed budget): ShuffleNet v2 QDQ and
-        // SqueezeNet fp16 have no counted MACs (the graph's shape walk stops) and SqueezeNet's float16
-        // input cannot be latency-measured yet, so only backbones with a predictable cost join for now
+        // a candidate needs a cost here (the top pick must meet the speed budget): its MACs, counted
+        // from the graph (all three ONNX encoders since the shape walk follows Split/Concat/shuffles)
         if (!v.ok || v.info.macs === null) continue;
         const record: UserModelRecord = {
           version: USER_MODEL_FORMAT_VERSION, id: `real:${e.id}`, name: e.name, sha256: v.info.sha256,
