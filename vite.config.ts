@@ -11,6 +11,10 @@ import { join, extname, resolve } from 'node:path';
 import { npmModelsVitePlugin, buildNpmModelAssets } from './src/npmzoo/node/assets.ts';
 import { ENCODERS } from './src/encode/shared/manifest.ts';
 import { NPM_PAGE_MODELS } from './src/npmzoo/shared/page-set.ts';
+import { REAL_TFJS_IDS } from './src/realzoo/shared/backbones.ts';
+
+// the tfjs models the build serves under npm-models/: the npm packages' page set and the real tfjs backbones
+const TFJS_PAGE_MODELS = [...NPM_PAGE_MODELS, ...REAL_TFJS_IDS];
 
 const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
 // tfjs-backend-wasm's binaries, served and shipped at tfjs-wasm/ (src/probe/tfjs/backends.ts)
@@ -102,7 +106,7 @@ function offlineFiles(): { cache: string; files: { url: string; bytes: number; e
   add(ZOO_DIR, 'models/zoo/', (f) => f.endsWith('.onnx'));
   add(PUBLIC_DIR, 'models/public/', (f) => f.endsWith('.bin'), () => true);
   // npm models: paths carry the package version (<pkg>@<version>/<id>/), so names and sizes identify them
-  for (const [url, bytes] of buildNpmModelAssets(undefined, NPM_PAGE_MODELS)) {
+  for (const [url, bytes] of buildNpmModelAssets(undefined, TFJS_PAGE_MODELS)) {
     const rel = url.replace(/^\//, '');
     if (rel.endsWith('index.json')) continue;
     h.update(`${rel}\0${bytes.length}\0`);
@@ -185,7 +189,7 @@ export default defineConfig({
     localAssets(),
     // the real pre-trained npm models the page ships, copied from node_modules (dev: served from
     // memory; build: emitted) at npm-models/<package>@<version>/<id>/ (docs/npm-models.md)
-    npmModelsVitePlugin({ ids: NPM_PAGE_MODELS }),
+    npmModelsVitePlugin({ ids: TFJS_PAGE_MODELS }),
     ...offline(),
   ],
   // onnxruntime-web's "extern wasm" entry (ort.min.mjs): the runtime's .mjs and .wasm are loaded

@@ -72,8 +72,8 @@ let npmMw = null;
 async function npmModels(ctx, next) {
   if (!ctx.path.startsWith('/npm-models/')) return next();
   if (!npmMw) {
-    const [{ npmModelsKoaMiddleware }, { NPM_PAGE_MODELS }] = await Promise.all([import('../../src/npmzoo/node/assets.ts'), import('../../src/npmzoo/shared/page-set.ts')]);
-    npmMw = npmModelsKoaMiddleware({ ids: NPM_PAGE_MODELS });
+    const [{ npmModelsKoaMiddleware }, { NPM_PAGE_MODELS }, { REAL_TFJS_IDS }] = await Promise.all([import('../../src/npmzoo/node/assets.ts'), import('../../src/npmzoo/shared/page-set.ts'), import('../../src/realzoo/shared/backbones.ts')]);
+    npmMw = npmModelsKoaMiddleware({ ids: [...NPM_PAGE_MODELS, ...REAL_TFJS_IDS] });
   }
   return npmMw(ctx, next);
 }

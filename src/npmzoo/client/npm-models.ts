@@ -17,6 +17,11 @@ import type { TimingStats } from '../../hardware/shared/types.ts';
 import type { NpmAssetIndex } from '../shared/catalogue.ts';
 import { NPM_PAGE_CATALOGUE } from '../shared/npm-catalogue.gen.ts';
 import { NPM_MODEL_TOKENS } from '../shared/npm-tokens.gen.ts';
+import { REAL_MODEL_TOKENS, REAL_PAGE_CATALOGUE } from '../../realzoo/shared/real-page.gen.ts';
+
+// the real tfjs backbones (src/realzoo) go through the same server, cache and loading path
+const TOKENS = { ...NPM_MODEL_TOKENS, models: [...NPM_MODEL_TOKENS.models, ...REAL_MODEL_TOKENS.models] };
+const CATALOGUE = [...NPM_PAGE_CATALOGUE, ...REAL_PAGE_CATALOGUE];
 import { findNpmEntry, NPM_PAGE_MODELS, type NpmPageEntry } from '../shared/page-set.ts';
 import { inputShapeFor } from '../shared/shapes.ts';
 import { npmPrepareInputs } from '../shared/tokens.ts';
@@ -27,7 +32,7 @@ type Tensor = ReturnType<typeof tf.tensor>;
 /** tfjs IndexedDB key prefix; the full key is indexeddb://zooscout-npm/<package>@<version>/<id>/<sha256 prefix> */
 export const NPM_IDB_PREFIX = 'indexeddb://zooscout-npm/';
 
-export const npmEntry = (id: string): NpmPageEntry => findNpmEntry(NPM_PAGE_CATALOGUE, id);
+export const npmEntry = (id: string): NpmPageEntry => findNpmEntry(CATALOGUE, id);
 
 /** the tfjs IndexedDB key of a model: package name AND version, and the package file's sha256 */
 export const npmIdbKey = (e: Pick<NpmPageEntry, 'package' | 'version' | 'key' | 'sha256'>) => `${NPM_IDB_PREFIX}${e.package}@${e.version}/${e.key}/${e.sha256.slice(0, 16)}`;
@@ -227,7 +232,7 @@ export interface NpmCandidate {
 /** The page's npm candidates (default: the models this build ships) with tokens for `ranker`. */
 export function npmCandidates(ranker: Pick<PageRanker, 'scorer'>, ids: readonly string[] = NPM_PAGE_MODELS): NpmCandidate[] {
   const entries = ids.map(npmEntry);
-  const tokens = ranker.scorer.prepare(npmPrepareInputs(NPM_MODEL_TOKENS, entries.map((e) => e.id)));
+  const tokens = ranker.scorer.prepare(npmPrepareInputs(TOKENS, entries.map((e) => e.id)));
   return entries.map((e, i) => ({
     kind: 'npm' as const,
     id: e.id,
@@ -237,7 +242,7 @@ export function npmCandidates(ranker: Pick<PageRanker, 'scorer'>, ids: readonly 
     version: e.version,
     weightsSha256: e.weightsSha256,
     params: e.params,
-    macs: NPM_MODEL_TOKENS.models.find((t) => t.id === e.id)!.meta.macs,
+    macs: TOKENS.models.find((t) => t.id === e.id)!.meta.macs,
     bytes: e.servedBytes,
     inputSize: e.input.size,
     featureDim: e.featureDim,

@@ -11,6 +11,7 @@ import type { NpmInventory } from '../shared/types.ts';
 import { toArtifacts } from '../shared/artifacts.ts';
 import { readModelFiles } from './files.ts';
 import { loadInventory } from './inventory-file.ts';
+import { buildRealModelAssets } from '../../realzoo/node/assets.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -40,6 +41,15 @@ export function buildNpmModelAssets(inv: NpmInventory = loadInventory(), ids?: r
         { url: binUrl, bytes: weights.byteLength, sha256: sha(weights) },
       ],
     };
+  }
+  // the real tfjs backbones ride on the same server, index and page path (src/realzoo/node/assets.ts)
+  if (!ids || ids.some((i) => i.startsWith('real:'))) {
+    const real = buildRealModelAssets();
+    for (const [id, rec] of Object.entries(real.index)) {
+      if (ids && !ids.includes(id)) continue;
+      index.models[id] = rec;
+      for (const f of rec.files) out.set(f.url, real.files.get(f.url)!);
+    }
   }
   out.set(`${NPM_MODELS_BASE}/index.json`, new TextEncoder().encode(JSON.stringify(index)));
   return out;

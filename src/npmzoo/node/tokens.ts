@@ -19,7 +19,7 @@ import { inputShapeFor } from '../shared/shapes.ts';
 import { npmCatalogue, npmModelUrl } from '../shared/catalogue.ts';
 import type { NpmPageEntry } from '../shared/page-set.ts';
 import { buildNpmModelAssets } from './assets.ts';
-import { ensureCpuOrBest, loadNpmModel, tf } from '../tfjs/features.ts';
+import { ensureCpuOrBest, loadNpmModel, tf, type ModelFiles } from '../tfjs/features.ts';
 import { readModelFiles } from './files.ts';
 import { loadInventory } from './inventory-file.ts';
 
@@ -29,10 +29,8 @@ const SHAPES = resolve('.cache/npmzoo/shapes');
 
 type Tensor = ReturnType<typeof tf.tensor>;
 
-/** weights (decoded), ArchToVec raw features and MACs of one npm model */
-export async function tokenFor(e: NpmInventoryEntry, log = false): Promise<NpmModelToken> {
-  const doc = NPM_MODEL_DOCS.find((d) => d.id === e.id && d.package === e.package)!;
-  const files = readModelFiles(doc);
+/** ArchToVec raw features and MACs of a tfjs model from its files (npm models and the real tfjs backbones). */
+export async function tfjsArchAndMacs(files: ModelFiles, format: 'tfjs-graph' | 'tfjs-layers', input: NpmInventoryEntry['input'], shapesKey: string): Promise<{ arch: number[]; macs: number | null; macsWhy: string }> {
   const specs = files.json.weightsManifest.flatMap((g) => g.weights) as TfjsWeightSpec[];
   const bytes = new Uint8Array(files.shards.reduce((a, s) => a + s.byteLength, 0));
   let o = 0;
@@ -41,19 +39,18 @@ export async function tokenFor(e: NpmInventoryEntry, log = false): Promise<NpmMo
   let arch: number[];
   let macs: number | null = null;
   let macsWhy: string;
-  const t0 = Date.now();
-  if (e.format === 'tfjs-graph') {
+  if (format === 'tfjs-graph') {
     const nodes = (files.json.modelTopology as { node: TfjsGraphNode[] }).node;
     arch = archFeatures(graphArchWeights(nodes, weights));
     const ops = graphWeightedOps(nodes, new Set(specs.filter((s) => s.dtype === 'float32').map((s) => s.name)));
     const need = [...new Set(ops.flatMap((op) => (op.kind === 'convTranspose' ? [op.value] : [op.node])))];
-    const cachePath = join(SHAPES, `${e.files[0].sha256.slice(0, 16)}.json`);
+    const cachePath = join(SHAPES, `${shapesKey}.json`);
     const cached: Record<string, number[]> = existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : {};
     const shapes = new Map<string, number[]>(Object.entries(cached));
     const missing = need.filter((n) => !shapes.has(n));
     if (missing.length) {
       const m = await loadNpmModel(files, 'tfjs-graph');
-      const x = tf.zeros(inputShapeFor(e.input), e.input.dtype as 'float32' | 'int32');
+      const x = tf.zeros(inputShapeFor(input), input.dtype as 'float32' | 'int32');
       try {
         for (let i = 0; i < missing.length; i += 60) {
           const chunk = missing.slice(i, i + 60);
@@ -89,6 +86,15 @@ export async function tokenFor(e: NpmInventoryEntry, log = false): Promise<NpmMo
     }
     macsWhy = 'counted over the Keras Conv2D / DepthwiseConv2D / SeparableConv2D / Dense layers: kernel shape x static output shape at batch 1';
   }
+  return { arch, macs, macsWhy };
+}
+
+/** weights (decoded), ArchToVec raw features and MACs of one npm model */
+export async function tokenFor(e: NpmInventoryEntry, log = false): Promise<NpmModelToken> {
+  const doc = NPM_MODEL_DOCS.find((d) => d.id === e.id && d.package === e.package)!;
+  const files = readModelFiles(doc);
+  const t0 = Date.now();
+  const { arch, macs, macsWhy } = await tfjsArchAndMacs(files, e.format as 'tfjs-graph' | 'tfjs-layers', e.input, e.files[0].sha256.slice(0, 16));
   if (log) console.log(`${e.package}/${e.id}: ${(macs ?? 0) / 1e6 | 0} M MACs, arch ${arch.filter((v) => v !== 0).length} non-zero of ${arch.length} [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
   const cls = sourceClassesOf(e), fam = familyOf(e);
   return {

@@ -7,6 +7,12 @@ import type { NpmInputSpec } from '../../npmzoo/shared/types.ts';
 
 export const REAL_BACKBONES_VERSION = 1;
 
+/** the tfjs backbones' registry ids (the page serves and ranks them; vite.config.ts and the test server read this) */
+export const REAL_TFJS_IDS: readonly string[] = ['real:mobilenet_v1_0.25', 'real:mobilenet_v1_0.75', 'real:tfhub_mobilenet_v1_0.25', 'real:darknet_tiny'];
+
+/** where the page's build serves a tfjs backbone (src/realzoo/node/assets.ts), next to the npm models */
+export const realTfjsUrl = (b: Pick<RealBackbone, 'source'>) => `/npm-models/real@${REAL_BACKBONES_VERSION}/${b.source}/model.json`;
+
 export interface RealBackbone {
   /** registry id, e.g. "real:mobilenet_v1_0.75" */
   id: string;

@@ -20,6 +20,7 @@ import { USER_MODEL_FORMAT_VERSION } from '../../openzoo/shared/types.ts';
 import { ENCODERS, encoderById } from '../../encode/shared/manifest.ts';
 import { presentEncoderInfo } from '../../encode/client/encoder-client.ts';
 import { loading } from '../../offline/gate.ts';
+import { REAL_BACKBONES, REAL_TFJS_IDS } from '../../realzoo/shared/backbones.ts';
 import { env } from '../../env.ts';
 import { duration } from '../../ui/format.ts';
 import { fineEligibility } from '../../fine/shared/eligible.ts';
@@ -155,6 +156,15 @@ export class ResultsController implements ReactiveController {
         family: null, source: c.trainingData, sourceDomain: c.sourceDomain,
         provenance: { url: `https://www.npmjs.com/package/${c.package}/v/${c.version}`, from: `${c.label}, from the npm package ${c.packageVersion}`, licence: c.licence, sha256: c.weightsSha256 },
       }));
+      // the real ImageNet backbones in tfjs (../shared/models/real, pinned by sha256): the same path
+      for (const c of npmCandidates(ctx.ranker, REAL_TFJS_IDS)) {
+        const b = REAL_BACKBONES.find((x) => x.id === c.id)!;
+        this.npm.push({
+          prepared: c.token, kind: 'real', label: b.label, params: c.params, macs: c.macs, bytes: c.bytes, inputSize: c.inputSize,
+          family: b.family, source: b.pretraining, sourceDomain: 'natural_images',
+          provenance: { url: b.original, from: `${b.label}, ${b.pretraining} classifier (ImageNet top-1 ${(100 * b.top1Here).toFixed(1)} % on 128-px images here)`, licence: b.licence, sha256: c.weightsSha256 },
+        });
+      }
     } catch (e) {
       this.setStatus(`The npm models could not be prepared: ${(e as Error).message}`);
     }
@@ -323,7 +333,7 @@ export class ResultsController implements ReactiveController {
         note: [
           ok.note,
           res.skipped.length ? `${res.skipped.length} image(s) skipped.` : '',
-          notRunnable.length ? `Not checked (tfjs models from npm run latency only, for now): ${notRunnable.join(', ')}.` : '',
+          notRunnable.length ? `Not checked (tfjs models, from npm packages or tfjs backbones, run latency only for now): ${notRunnable.join(', ')}.` : '',
           ...failed.map((m) => `${m.id} failed: ${m.error ?? 'unknown error'}.`),
         ].filter(Boolean).join(' '),
       };
@@ -352,7 +362,7 @@ export class ResultsController implements ReactiveController {
         const z = this.ctx.catalogue.models.find((m) => m.id === id);
         try {
           if (z) this.costs.set(id, (await this.hw.measure(zooModel(z))).cost);
-          else if (id.startsWith('npm:')) this.costs.set(id, await this.measureNpm(id));
+          else if (id.startsWith('npm:') || REAL_TFJS_IDS.includes(id)) this.costs.set(id, await this.measureNpm(id));
           else {
             const u = this.user.find((x) => x.record.id === id) ?? this.real.find((x) => x.record.id === id);
             if (u) this.costs.set(id, (await userModelCost(u.record, { micro: this.micro!, hw: this.hw }).measure()).cost);
