@@ -137,6 +137,7 @@ export class ResultsController implements ReactiveController {
           ...(await this.tokenise(ctx, record, record.bytes)), kind: 'real' as const, source: 'ImageNet-1k', sourceDomain: 'natural_images', family: e.id.split(/[-.]/)[0],
           // the first pinned address is the original public copy (src/encode/shared/manifest.ts)
           provenance: { url: e.urls[0] ?? null, from: `${e.name}, ImageNet-1k classifier, pinned by sha256`, licence: e.licence ?? 'not stated', sha256: e.sha256 ?? v.info.sha256 },
+          checkable: true,
         };
         this.real.push({ record, extra, preprocess: e.preprocess });
         const c = this.userCost(record);
@@ -398,6 +399,7 @@ export class ResultsController implements ReactiveController {
     return {
       prepared, kind: 'user', label: record.name, params: record.info.params, macs: record.info.macs, bytes: bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null,
       provenance: { url: null, from: 'your ONNX file (never uploaded)', licence: 'yours', sha256: record.sha256 },
+      checkable: true,
     };
   }
 

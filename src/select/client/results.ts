@@ -223,8 +223,8 @@ export class ZsResults extends LitElement {
     }
   }
 
-  private topIds(k: number, kinds?: string[]): string[] {
-    return this.rows().filter((r) => !kinds || kinds.includes(r.kind)).slice(0, k).map((r) => r.id);
+  private topIds(k: number, checkableOnly = false): string[] {
+    return this.rows().filter((r) => !checkableOnly || r.checkable).slice(0, k).map((r) => r.id);
   }
 
   private renderCost(r: ResultRow) {
@@ -290,20 +290,23 @@ export class ZsResults extends LitElement {
     const f = this.fine;
     if (this.imported) return nothing;
     const labelled = this.meta?.dataset.labelled ?? false;
-    const checkable = this.topIds(this.k, ['zoo', 'user', 'real']).length > 0;
+    const checkable = this.topIds(this.k, true).length > 0;
+    // tfjs models (npm packages, tfjs backbones) among the top rows are passed over: say so
+    const skippedTfjs = this.rows().slice(0, this.k).filter((r) => !r.checkable).map((r) => r.label);
     return html`<section aria-label="Check the top models on your images" id="fine">
       <h3>Check the top models on your images</h3>
       <p class="muted">Runs the top models on your images in this tab (features, LogME and other scores, and a linear probe with successive halving), then moves them to the top in order of measured accuracy.</p>
       <div class="controls">
         <label>How many <select id="fine-k" @change=${(e: Event) => (this.k = Number((e.target as HTMLSelectElement).value))}>
           ${[2, 3, 5, 8].map((k) => html`<option value=${k} ?selected=${k === this.k}>${k}</option>`)}</select></label>
-        <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked || !checkable} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, ['zoo', 'user', 'real']) })}
+        <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked || !checkable} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, true) })}
           title="ONNX models (the zoo and yours); the npm (tfjs) models are measured for latency only">Check the top ${this.k} here</button>
         <button id="measure-run" ?disabled=${f.running || !!this.busy} @click=${() => this.emit('zs-measure', { ids: this.topIds(this.k) })}>Measure their latency here</button>
         ${f.running ? html`<button id="fine-cancel" @click=${() => this.emit('zs-fine-cancel')}>Cancel</button>` : nothing}
       </div>
       ${labelled ? nothing : html`<p class="muted">The check needs labelled classes (one subfolder per class).</p>`}
       ${labelled && f.blocked ? html`<p class="muted" id="fine-blocked">${f.blocked}</p>` : nothing}
+      ${skippedTfjs.length ? html`<p class="muted" id="fine-tfjs">The check runs ONNX models only for now: it takes the top ${this.k} ONNX models and passes over ${skippedTfjs.join(', ')} (tfjs; their latency can be measured).</p>` : nothing}
       ${labelled && !f.blocked && !checkable ? html`<p class="muted" id="fine-none">The check runs ONNX models: your own (add one below) or the models trained here (tick "Include the models trained here"). The npm (tfjs) models are measured for latency only, for now.</p>` : nothing}
       ${f.running ? html`<progress max=${f.total || 1} value=${f.done} aria-label="Fine stage progress"></progress>` : nothing}
       <p id="fine-status" aria-live="polite">${f.line}${f.note ? html` ${f.note}` : nothing}${this.busy ? html` ${this.busy}` : nothing}</p>

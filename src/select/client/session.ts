@@ -65,6 +65,8 @@ export interface ExtraModel {
   bytes: number;
   inputSize: number | null;
   provenance?: Provenance;
+  /** runs in the ONNX fine stage (false: a tfjs model) */
+  checkable?: boolean;
 }
 
 export interface Ranking {
@@ -120,6 +122,7 @@ export function candidates(ctx: ResultsContext, r: Ranking, costs: Map<string, M
       provenance: z
         ? { url: null, from: `trained by ZooScout (models/zoo, \`npm run zoo:train\`)${z.source && z.source !== 'pool' ? `, fine-tuned on ${z.source}` : ''}`, licence: 'this project’s', sha256: z.sha256 }
         : e?.provenance,
+      checkable: z ? true : e?.checkable ?? e?.kind === 'user',
     };
   });
 }

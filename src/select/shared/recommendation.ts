@@ -60,6 +60,8 @@ export interface CandidateInput {
   cost: ModelCost | null;
   fine?: FineCheck;
   provenance?: Provenance;
+  /** the check on the user's images can run it (ONNX: the zoo, user files, the ONNX backbones); tfjs models not yet */
+  checkable?: boolean;
 }
 
 /**
