@@ -13,6 +13,8 @@ export interface MeasurableModel extends ModelDescription {
   url: string;
   inputName: string;
   inputDims: number[];
+  inputDtype?: 'float32' | 'float16';
+  fixedBatch?: number | null;
 }
 
 export interface HardwareHandle {
@@ -48,7 +50,7 @@ export async function startHardware(o: { backend: HwBackend; threads?: number; d
       }
       const opts: MeasureOptions = { ...DEFAULT_MEASURE, ...base, ...mo.options };
       const cost = await Promise.race([failed, api.measure(
-        { modelId: m.id, modelSha256: m.sha256, url: m.url, inputName: m.inputName, inputDims: m.inputDims },
+        { modelId: m.id, modelSha256: m.sha256, url: m.url, inputName: m.inputName, inputDims: m.inputDims, inputDtype: m.inputDtype, fixedBatch: m.fixedBatch },
         opts,
         mo.onProgress ? Comlink.proxy(mo.onProgress) : undefined,
       )]);

@@ -128,6 +128,10 @@ export interface MeasureRequest {
   inputName: string;
   /** per-sample input dims, e.g. [3, 32, 32] */
   inputDims: number[];
+  /** the input's element type (default float32; SqueezeNet fp16 takes float16) */
+  inputDtype?: 'float32' | 'float16';
+  /** a graph whose batch is fixed (ShuffleNet v2 QDQ: 1): throughput is timed at that batch */
+  fixedBatch?: number | null;
 }
 
 export interface HardwareWorkerApi {

@@ -1,6 +1,7 @@
 // The hardware worker: runs the micro-benchmark probes and measures zoo models with
 // onnxruntime-web on the chosen backend, off the page's main thread. One worker per
 // (backend, threads): onnxruntime-web fixes its thread count at its first session.
+import { toFloat16Bits } from '../../encode/shared/preprocess.ts';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 import { microBenchProbes, calibrate, peakMemoryEstimate } from '../shared/cost-model.ts';
@@ -39,11 +40,11 @@ function configure(ortWasmBase: string, threads: number): number {
 const eps = (b: HwBackend) => [b];
 
 /** Deterministic input data (the values do not change the cost of these graphs). */
-function input(dims: number[]): ort.Tensor {
+function input(dims: number[], dtype: 'float32' | 'float16' = 'float32'): ort.Tensor {
   const n = dims.reduce((a, b) => a * b, 1);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = ((i * 7919) % 255) / 255 - 0.5;
-  return new ort.Tensor('float32', x, dims);
+  return dtype === 'float16' ? new ort.Tensor('float16', toFloat16Bits(x), dims) : new ort.Tensor('float32', x, dims);
 }
 
 const now = () => performance.now();
@@ -131,7 +132,7 @@ const api: HardwareWorkerApi = {
     const s = await ort.InferenceSession.create(bytes, { executionProviders: eps(o.backend) });
     const createMs = now() - t;
     try {
-      const one = { [req.inputName]: input([1, ...req.inputDims]) };
+      const one = { [req.inputName]: input([1, ...req.inputDims], req.inputDtype) };
       check();
       report('cold', 0);
       t = now();
@@ -139,8 +140,8 @@ const api: HardwareWorkerApi = {
       const coldMs = now() - t;
       report('warm', 1);
       const warm = await timeRuns(s, one, o.warmRuns, o.warmBudgetMs, Math.min(5, o.warmRuns), (i) => report('warm', 1 + i));
-      const B = o.throughputBatch;
-      const many = { [req.inputName]: input([B, ...req.inputDims]) };
+      const B = req.fixedBatch ?? o.throughputBatch;
+      const many = { [req.inputName]: input([B, ...req.inputDims], req.inputDtype) };
       report('throughput', 1 + warm.n);
       await s.run(many); // first run at this batch size: not timed
       const tp = await timeRuns(s, many, o.throughputRuns, Infinity, o.throughputRuns, (i) => report('throughput', 1 + warm.n + i));

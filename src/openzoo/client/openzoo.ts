@@ -36,7 +36,10 @@ export function measurableUserModel(rec: UserModelRecord): { model: MeasurableMo
   const url = URL.createObjectURL(new Blob([rec.bytes], { type: 'application/octet-stream' }));
   const i = rec.info.input;
   return {
-    model: { ...userModelDescription(rec), sha256: rec.sha256, url, inputName: i.name, inputDims: [i.channels, i.height, i.width] },
+    model: {
+      ...userModelDescription(rec), sha256: rec.sha256, url, inputName: i.name, inputDims: [i.channels, i.height, i.width],
+      inputDtype: i.dtype === 'float16' ? 'float16' : 'float32', fixedBatch: i.batch,
+    },
     revoke: () => URL.revokeObjectURL(url),
   };
 }
@@ -58,8 +61,8 @@ export function userModelCost(rec: UserModelRecord, o: { micro: MicroBench; hw?:
     why: known ? null : 'its MACs could not be counted from the graph: measure it instead',
     async measure(mo = {}) {
       if (!o.hw) throw new Error('no hardware worker: start one with startHardware() to measure');
-      if (rec.info.input.dtype !== 'float32') {
-        throw new Error(`"${rec.name}" takes ${rec.info.input.dtype} input; the latency measurement feeds float32, so only its predicted cost is available`);
+      if (rec.info.input.dtype !== 'float32' && rec.info.input.dtype !== 'float16') {
+        throw new Error(`"${rec.name}" takes ${rec.info.input.dtype} input; the latency measurement feeds float32 or float16, so only its predicted cost is available`);
       }
       const { model, revoke } = measurableUserModel(rec);
       try {

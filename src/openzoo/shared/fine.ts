@@ -28,7 +28,8 @@ export function toFineModel(rec: UserModelRecord): FineModel {
   return {
     id: rec.id,
     label: rec.name,
-    source: { bytes: rec.bytes },
+    // a copy: the fine worker takes its buffer (transfer), and the record is measured and checked again later
+    source: { bytes: rec.bytes.slice(0) },
     sha256: rec.sha256,
     inputName: rec.info.input.name,
     featuresOutput: rec.info.featuresOutput && rec.info.outputs.includes(rec.info.featuresOutput) ? rec.info.featuresOutput : null,
