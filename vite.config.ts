@@ -8,7 +8,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
-import { npmModelsVitePlugin, buildNpmModelAssets } from './src/npmzoo/node/assets.ts';
+import { npmModelsVitePlugin, npmModelAssets } from './src/npmzoo/node/assets.ts';
 import { ENCODERS } from './src/encode/shared/manifest.ts';
 import { NPM_PAGE_MODELS } from './src/npmzoo/shared/page-set.ts';
 import { REAL_TFJS_IDS } from './src/realzoo/shared/backbones.ts';
@@ -20,6 +20,8 @@ const ORT_DIR = resolve('node_modules/onnxruntime-web/dist');
 // tfjs-backend-wasm's binaries, served and shipped at tfjs-wasm/ (src/probe/tfjs/backends.ts)
 const TFJS_WASM_DIR = resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist');
 const tfjsWasmFiles = (f: string) => /tfjs-backend-wasm(-simd)?\.wasm$/.test(f);
+// only the WebGPU+WASM (jsep) build that the default onnxruntime-web bundle loads
+const ortFiles = (f: string) => /ort-wasm-simd-threaded\.jsep\.(wasm|mjs)$/.test(f);
 const MODELS_DIR = resolve('models/encoders');
 const ZOO_DIR = resolve('models/zoo');
 const RANKER_DIR = resolve('models/ranker');
@@ -29,7 +31,7 @@ const ISOLATION = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
-/** the largest precached file is the explanations JSON; Workbox's default limit is 2 MiB */
+/** precached files are scripts and JSON (under 1 MB each today); Workbox's default limit is 2 MiB */
 const MAX_PRECACHE_FILE = 16 * 1024 * 1024;
 
 function localAssets(): Plugin {
@@ -45,8 +47,6 @@ function localAssets(): Plugin {
     for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v);
     createReadStream(file).pipe(res);
   };
-  // only the WebGPU+WASM (jsep) build that the default onnxruntime-web bundle loads
-  const ortFiles = (f: string) => /ort-wasm-simd-threaded\.jsep\.(wasm|mjs)$/.test(f);
   const modelFiles = (f: string) => /\.(onnx|json)$/.test(f);
   return {
     name: 'zooscout-local-assets',
@@ -79,8 +79,8 @@ function localAssets(): Plugin {
  * scripts and the JSON the first recommendation reads (ranker, registry, indexes). Cached when first
  * used, in one cache named after the content of what it may hold (CacheFirst: each file crosses the
  * network once): onnxruntime-web's runtime, the encoders, tfjs's WASM and every model file. The page
- * fills that cache with the essentials (runtime + default encoder) once the worker controls it, and
- * with the rest on request ("keep available offline"). src/offline/files.ts reads OFFLINE_FILES.
+ * fills that cache with the essentials (`essential` below) once the worker is active, and with the
+ * rest on request ("keep available offline"). src/offline/files.ts reads the list as __ZS_OFFLINE__.
  */
 function offlineFiles(): { cache: string; files: { url: string; bytes: number; essential: boolean }[] } {
   const files: { url: string; bytes: number; essential: boolean }[] = [];
@@ -94,7 +94,6 @@ function offlineFiles(): { cache: string; files: { url: string; bytes: number; e
       files.push({ url: prefix + f, bytes: bytes.length, essential: essential(f) });
     }
   };
-  const ortFiles = (f: string) => /ort-wasm-simd-threaded\.jsep\.(wasm|mjs)$/.test(f);
   add(ORT_DIR, 'ort/', ortFiles, () => true);
   // every encoder served here is read on each run: one embeds, all are real candidates (the
   // on-request CLIP file is neither until the user asks for it)
@@ -106,7 +105,7 @@ function offlineFiles(): { cache: string; files: { url: string; bytes: number; e
   add(ZOO_DIR, 'models/zoo/', (f) => f.endsWith('.onnx'));
   add(PUBLIC_DIR, 'models/public/', (f) => f.endsWith('.bin'), () => true);
   // npm models: paths carry the package version (<pkg>@<version>/<id>/), so names and sizes identify them
-  for (const [url, bytes] of buildNpmModelAssets(undefined, TFJS_PAGE_MODELS)) {
+  for (const [url, bytes] of npmModelAssets({ ids: TFJS_PAGE_MODELS })) {
     const rel = url.replace(/^\//, '');
     if (rel.endsWith('index.json')) continue;
     h.update(`${rel}\0${bytes.length}\0`);

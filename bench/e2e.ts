@@ -25,7 +25,6 @@ let last = '';
 for (let run = 1; run <= runs; run++) {
   const data = datasetFolder(dataset, classes, perClass);
   const app = await openApp({ log: false });
-  const hitsFrom = 0; // serverHits are this process's: one session at a time, cleared below
   try {
     const { page } = app;
     await page.locator('zs-app #folder-input').waitFor({ state: 'attached' });
@@ -38,12 +37,11 @@ for (let run = 1; run <= runs; run++) {
     // the service worker's precaching; bodies as sent, compressed where the server compressed them)
     let bytes = 0;
     const parts = new Map<string, { n: number; bytes: number }>();
-    for (const h of app.serverHits.slice(hitsFrom)) {
+    for (const h of app.serverHits) {
       if (h.endAt === undefined || h.endAt > tTable) continue;
       bytes += h.bytes;
       const path = new URL(h.url, 'http://x/').pathname.replace(/^\//, '');
       const what = /^(assets|ort|tfjs-wasm|npm-models)\//.test(path) ? path.split('/')[0] : /^models\//.test(path) ? path.split('/').slice(0, 2).join('/') : path || 'index.html';
-      if (process.env.ZS_BENCH_HITS) console.log(`    hit ${h.url} ${h.bytes} B${h.headers['if-none-match'] ? ' (revalidation)' : ''}`);
       const p = parts.get(what) ?? { n: 0, bytes: 0 };
       p.n++;
       p.bytes += h.bytes;
@@ -77,7 +75,6 @@ for (let run = 1; run <= runs; run++) {
     const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${threads ? ` (${threads} threads)` : ''}` : '?';
     last = `folder to recommendation: ${f1(seconds)} s (${images} images, encoder ${encoderId}, backend ${backend}, load average ${loadavg()[0].toFixed(1)})`;
   } finally {
-    app.serverHits.length = 0;
     await app.close();
   }
 }

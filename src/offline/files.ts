@@ -1,13 +1,13 @@
 // The files the service worker keeps once used (runtime, encoders, model weights), as the build
-// listed them (vite.config.ts offlineFiles): the cache's name, which files the first
-// recommendation needs (the runtime and the default encoder), and the rest with their sizes for
+// listed them (vite.config.ts offlineFiles): the cache's name, which files every run reads (the
+// runtime, the encoders, tfjs's WASM, the public ranker's tokens), and the rest with their sizes for
 // "keep available offline". Outside the production build (dev server, test runner, Node) there is
 // no list and nothing here touches the Cache API.
 export interface OfflineFile {
   /** relative to the page's base */
   url: string;
   bytes: number;
-  /** needed by the first recommendation: fetched into the cache as soon as the worker controls the page */
+  /** read on every run: stored in the cache as soon as the worker is active */
   essential: boolean;
 }
 export interface OfflineFiles {

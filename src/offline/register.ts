@@ -1,7 +1,7 @@
 // Offline use: registers the service worker that the production build generates (vite-plugin-pwa,
 // Workbox; vite.config.ts). It precaches the page, its workers and the JSON the ranking reads; once it
-// controls the page, the page fetches the runtime and the default encoder through it (stored as they
-// pass), so after one visit the page works with the network off. Other model files are stored when
+// is active, the page stores the files every run reads (runtime, encoders: src/offline/files.ts), so
+// after one visit the page works with the network off. Other model files are stored when
 // first used, or all at once on request (src/offline/files.ts). Registration never blocks or
 // breaks the page: without service workers (old browser, http on another host, private modes that
 // refuse them) the page works exactly as before, online. docs/offline-privacy.md.
@@ -29,7 +29,7 @@ export interface RegisterOptions {
   reload?: () => void;
 }
 
-const INSTALLING = 'Storing the page, its runtime and the encoder in this browser for offline use…';
+const INSTALLING = 'Storing the page, its runtime and the encoders in this browser for offline use…';
 const READY = 'Stored for offline use: this page works without a network (other models are kept once used).';
 const UPDATE = 'A new version of ZooScout is ready; reload to use it.';
 
@@ -72,7 +72,7 @@ export function registerOffline(onStatus: (s: OfflineStatus) => void, opts: Regi
 
   const container = sw;
   const fail = (why: string, e: unknown) => report({ state: 'error', detail: `${why} (${(e as Error)?.message ?? String(e)}); the page still works online.` });
-  // ready = a worker is active and its cache holds the runtime and the default encoder (stored by
+  // ready = a worker is active and its cache holds the essential files (stored by
   // the page now where missing: revalidated against the HTTP cache, so a file the page already
   // loaded does not cross the network twice)
   let essentials: Promise<void> | null = null;

@@ -59,7 +59,8 @@ export function buildNpmModelAssets(inv: NpmInventory = loadInventory(), ids?: r
 export interface NpmAssetOptions { ids?: readonly string[] }
 let cached: Map<string, Uint8Array> | null = null;
 let cachedIds: readonly string[] | undefined;
-const assets = (o: NpmAssetOptions = {}) => {
+/** the assets for `ids`, built once per ids list (the vite plugin and vite.config.ts's offline list share them) */
+export const npmModelAssets = (o: NpmAssetOptions = {}) => {
   if (!cached || cachedIds !== o.ids) {
     cached = buildNpmModelAssets(loadInventory(), o.ids);
     cachedIds = o.ids;
@@ -75,14 +76,14 @@ export function npmModelsVitePlugin(o: NpmAssetOptions = {}) {
     configureServer(server: { middlewares: { use(fn: (req: { url?: string }, res: { setHeader(k: string, v: string): void; end(b: Uint8Array): void }, next: () => void) => void): void } }) {
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '').split('?')[0];
-        const body = path.startsWith(NPM_MODELS_BASE) ? assets(o).get(path) : undefined;
+        const body = path.startsWith(NPM_MODELS_BASE) ? npmModelAssets(o).get(path) : undefined;
         if (!body) return next();
         res.setHeader('Content-Type', typeOf(path));
         res.end(body);
       });
     },
     generateBundle(this: { emitFile(f: { type: 'asset'; fileName: string; source: Uint8Array }): void }) {
-      for (const [path, source] of assets(o)) this.emitFile({ type: 'asset', fileName: path.slice(1), source });
+      for (const [path, source] of npmModelAssets(o)) this.emitFile({ type: 'asset', fileName: path.slice(1), source });
     },
   };
 }
@@ -90,7 +91,7 @@ export function npmModelsVitePlugin(o: NpmAssetOptions = {}) {
 /** koa middleware for @web/test-runner's dev server */
 export function npmModelsKoaMiddleware(o: NpmAssetOptions = {}) {
   return async (ctx: { path: string; body: unknown; type: string }, next: () => Promise<void>) => {
-    const body = ctx.path.startsWith(NPM_MODELS_BASE) ? assets(o).get(ctx.path) : undefined;
+    const body = ctx.path.startsWith(NPM_MODELS_BASE) ? npmModelAssets(o).get(ctx.path) : undefined;
     if (!body) return next();
     ctx.type = typeOf(ctx.path);
     ctx.body = Buffer.from(body);

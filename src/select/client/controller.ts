@@ -42,7 +42,7 @@ export class ResultsController implements ReactiveController {
   private deviceKey = '';
   private fineChecks = new Map<string, FineCheck>();
   private user: { record: UserModelRecord; extra: ExtraModel }[] = [];
-  /** real pre-trained models shipped by npm packages and served by this app (tfjs) */
+  /** the tfjs candidates served by this app: npm packages' models (kind npm) and the real tfjs backbones (kind real) */
   private npm: ExtraModel[] = [];
   /** real ImageNet-pretrained backbones served by this app: the ONNX encoders, as candidates (measured GT: data/real-gt) */
   private real: { record: UserModelRecord; extra: ExtraModel; preprocess: (typeof ENCODERS)[number]['preprocess'] }[] = [];
