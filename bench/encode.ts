@@ -53,12 +53,14 @@ async function pageRun(label: string, extraArgs: string[], prefer: 'wasm' | 'web
       return null;
     }
     t0 = performance.now();
-    const r = await s.run<{ backend: { backend: string; reason: string; threads: number }; seconds: number; images: number; embeddings: number[]; dim: number }>(
+    const r = await s.run<{ backend: { backend: string; reason: string; threads: number }; seconds: number; images: number; embeddings: number[]; dim: number; timing: { readMs: number; decodeMs: number; embedMs: number } }>(
       '/bench/page/encode-page.ts', 'encodeInPage', [encoderId, paths, prefer]);
     const rate = r.images / r.seconds;
     const cos = nodeVecs.map((v, i) => cosine(v, r.embeddings.slice(i * r.dim, (i + 1) * r.dim)));
     console.log(`page  ${label} → ran on ${r.backend.backend} (${r.backend.threads} threads; ${r.backend.reason || 'as asked'}): ` +
       `${rate.toFixed(1)} images/s (${r.seconds.toFixed(2)} s); min cosine to node ${Math.min(...cos).toFixed(5)}`);
+    const per = (ms: number) => `${(ms / r.images).toFixed(1)} ms`;
+    console.log(`      per image: read+hash ${per(r.timing.readMs)}, decode+preprocess ${per(r.timing.decodeMs)}, inference ${per(r.timing.embedMs)}`);
     return r.backend.backend === prefer ? rate : null;
   } finally {
     await s.close();

@@ -24,7 +24,7 @@ export async function encodeInPage(encoderId: string, paths: string[], prefer: B
     const seconds = (performance.now() - t0) / 1000;
     return {
       backend: enc.backend, seconds, images: res.indices.length, skipped: res.skipped.length,
-      embeddings: Array.from(res.embeddings), dim: res.dim,
+      embeddings: Array.from(res.embeddings), dim: res.dim, timing: res.timing,
     };
   } finally {
     enc.terminate();

@@ -1,7 +1,7 @@
 // <zs-public-models> in headless Chromium, with nothing downloaded: the public catalogue is ranked for a
-// real dataset token (DTD's, made by the page's encoder), every row labelled; then the page's encoder
-// file mobilenetv2-12-int8.onnx (an ONNX Model Zoo file, same sha256) goes through both paths: "check
-// these here" (size shown and consent asked first; the pinned URL is mapped to ../shared) and "use a
+// real dataset token (DTD's, made by the page's encoder), its rows ready for the one table; then the page's encoder
+// file mobilenetv2-12-int8.onnx (an ONNX Model Zoo file, same sha256) goes through both paths: the
+// table's "check" (size shown and consent asked first; the pinned URL is mapped to ../shared) and "use a
 // file you already have" (air-gapped: matched by sha256, cached in IndexedDB, then the real fine stage
 // on real DTD images and the latency measured on this device). No request may leave the origin.
 import { expect } from 'chai';
@@ -15,6 +15,9 @@ import { startHardware } from '../hardware/client/hardware-client.ts';
 import { basicProfile, deviceKey } from '../hardware/client/profile.ts';
 import type { MicroBench } from '../hardware/shared/types.ts';
 import { datasetFiles, sharedFile } from '../../test/helpers/fixtures.ts';
+import { fromPublic } from '../registry/shared/registry.ts';
+import { costDescription } from './shared/public-page.ts';
+import { predictCost } from '../hardware/shared/cost-model.ts';
 
 const ENC_SHA = 'cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f';
 const ENC_ID = 'onnx-zoo-validated/MobileNet v2-1.0-int8';
@@ -41,7 +44,6 @@ async function until<T>(what: string, f: () => T | null | undefined | false, ms 
 
 const $ = (el: ZsPublicModels, sel: string) => el.shadowRoot!.querySelector(sel) as HTMLElement | null;
 const $$ = (el: ZsPublicModels, sel: string) => [...el.shadowRoot!.querySelectorAll(sel)] as HTMLElement[];
-const rowOf = (el: ZsPublicModels, id: string) => $$(el, 'tbody tr').find((r) => r.dataset.id === id) ?? null;
 
 async function mount(props: Partial<ZsPublicModels>): Promise<ZsPublicModels> {
   document.body.innerHTML = '';
@@ -51,13 +53,6 @@ async function mount(props: Partial<ZsPublicModels>): Promise<ZsPublicModels> {
   await until('the ranking', () => $(el, '#scored') || ($(el, '#status.error') && el), 30000);
   expect($(el, '#status.error'), $(el, '#status')?.textContent ?? '').to.equal(null);
   return el;
-}
-
-async function search(el: ZsPublicModels, q: string): Promise<void> {
-  const s = $(el, '#search') as HTMLInputElement;
-  s.value = q;
-  s.dispatchEvent(new Event('input'));
-  await el.updateComplete;
 }
 
 const checked = (el: ZsPublicModels) => new Promise<PublicCheckedDetail>((resolve) => {
@@ -90,7 +85,7 @@ describe('public models in the page', function () {
     try { micro = await h.microBench(600); } finally { h.terminate(); }
   });
 
-  it('ranks every catalogue model for a real token; labels evidence, cost and missing weights', async () => {
+  it('ranks every catalogue model for a real token; its rows for the one table carry evidence, pinned files and a cost', async () => {
     let ranked: PublicRankedDetail | null = null;
     document.addEventListener('zs-public-ranked', (e) => { ranked = (e as CustomEvent<PublicRankedDetail>).detail; }, { once: true });
     const el = await mount({ tokens });
@@ -99,47 +94,32 @@ describe('public models in the page', function () {
     expect(r?.scored).to.equal(944);
     console.log(`scored 944 models in ${r!.ms.toFixed(1)} ms (main thread)`);
     expect(r!.ms).to.be.below(2000);
-    const rows = $$(el, 'tbody tr');
-    expect(rows.length).to.equal(25);
-    expect(rows.map((x) => x.dataset.id)).to.deep.equal(r!.top.map((x) => x.id));
-    for (const row of rows) {
-      expect(['published', 'inferred']).to.include(row.querySelector('.evidence [data-kind]')!.getAttribute('data-kind'));
-      expect(row.querySelector('.cost')!.textContent).to.contain('measure this device first');
-    }
-    // with this device's micro-benchmark: costs predicted from parameters and operators
-    el.micro = micro;
-    el.deviceKey = key;
-    await el.updateComplete;
-    const kinds = $$(el, 'tbody tr .cost [data-kind]').map((x) => x.dataset.kind);
-    expect(kinds).to.include('predicted');
-    expect($(el, 'tbody tr .cost [data-kind="predicted"]')!.getAttribute('title')).to.match(/parameters and operators/);
-    // published and inferred models both in the list; a model without a file says so and cannot be picked
-    await search(el, 'FTD_');
-    const ftd = $$(el, 'tbody tr');
-    expect(ftd.length).to.be.greaterThan(5);
-    for (const row of ftd) {
-      expect(row.querySelector('.file [data-kind="nofile"]')?.textContent).to.equal('no pinned weights');
-      expect((row.querySelector('input[type=checkbox]') as HTMLInputElement).disabled).to.equal(true);
-      expect(row.querySelector('.evidence [data-kind]')!.getAttribute('data-kind')).to.equal('published');
-    }
-    await search(el, '');
-    ($(el, '#show-all') as HTMLButtonElement).click();
-    await el.updateComplete;
-    expect($$(el, 'tbody tr').length).to.equal(944);
-    const all = $$(el, 'tbody tr .evidence [data-kind]').map((x) => x.dataset.kind);
-    expect(all).to.include('published').and.to.include('inferred');
-    expect($$(el, 'tbody tr .file [data-kind="nofile"]').length).to.equal(143);
+    // no list of its own: the rows go to the results table as registry entries
+    expect($$(el, 'tbody tr')).to.have.length(0);
+    const rows = el.ranked();
+    expect(rows).to.have.length(944);
+    expect(rows.slice(0, 25).map((x) => x.model.id)).to.deep.equal(r!.top.map((x) => x.id));
+    expect(rows[0].standing).to.equal(1);
+    expect(rows[943].standing).to.equal(0);
+    const entries = rows.map((x) => fromPublic(x.model, x.licence));
+    expect(new Set(entries.map((e) => e.evidenceKind))).to.deep.equal(new Set(['published', 'metadata']));
+    // a model without pinned weights says so and cannot be checked
+    const nofile = entries.filter((e) => !e.checkable);
+    expect(nofile).to.have.length(143);
+    for (const e of nofile) expect(e.files).to.deep.equal([]);
+    expect(entries.filter((e) => e.label.startsWith('FTD_') || e.id.includes('FTD_')).every((e) => !e.checkable && e.evidenceKind === 'published')).to.equal(true);
+    // with this device's micro-benchmark: a cost predicted from parameters and operators
+    const withMacs = rows.find((x) => x.model.gmacs != null && x.model.params != null)!;
+    const d = costDescription(withMacs.model)!;
+    expect(predictCost(d, micro).warmP50Ms).to.be.greaterThan(0);
   });
 
   it('"check these here": size first, nothing fetched on decline; failed download and sha256 mismatch reported; on consent the pinned URL, verified, cached; cancel', async () => {
     const el = await mount({ tokens, images, classNames, micro, deviceKey: key, measureOptions: QUICK });
     const urls: string[] = [];
     el.fetchPinned = async (u) => { urls.push(u); return fetch(LOCAL); };
-    await search(el, 'v2-1.0-int8');
-    const row = await until('the encoder model row', () => rowOf(el, ENC_ID));
-    (row.querySelector('input[type=checkbox]') as HTMLInputElement).click();
-    await el.updateComplete;
-    ($(el, '#check') as HTMLButtonElement).click();
+    // the results table's "check" of this public row
+    await el.checkIds([ENC_ID]);
     const consent = await until('the consent step', () => $(el, '#consent'));
     expect($(el, '#consent-bytes')!.textContent).to.equal('3.7 MB');
     ($(el, '#consent-no') as HTMLButtonElement).click();
@@ -150,7 +130,7 @@ describe('public models in the page', function () {
 
     // a failed download and a file that is not the pinned one: clear messages, nothing kept
     const consentAndRun = async () => {
-      ($(el, '#check') as HTMLButtonElement).click();
+      await el.checkIds([ENC_ID]);
       await until('the consent step', () => $(el, '#consent'));
       const fin = checked(el);
       ($(el, '#consent-yes') as HTMLButtonElement).click();
@@ -168,11 +148,11 @@ describe('public models in the page', function () {
     expect(await cachedPinned(ENC_SHA)).to.equal(undefined);
     const errors = $$(el, '#messages li.error').map((li) => li.textContent);
     expect(errors).to.have.length(2);
-    expect(rowOf(el, ENC_ID)!.querySelector('.check')!.textContent).to.match(/not the pinned one/);
+    expect(el.checks.get(ENC_ID)!.error).to.match(/not the pinned one/);
     urls.length = 0;
 
     el.fetchPinned = async (u) => { urls.push(u); return fetch(LOCAL); };
-    ($(el, '#check') as HTMLButtonElement).click();
+    await el.checkIds([ENC_ID]);
     await until('the consent step again', () => $(el, '#consent'));
     const done = checked(el);
     ($(el, '#consent-yes') as HTMLButtonElement).click();
@@ -221,13 +201,7 @@ describe('public models in the page', function () {
     expect(c.measured!.modelSha256).to.equal(ENC_SHA);
     expect(c.measured!.warm.p50).to.be.greaterThan(0);
     expect(c.status).to.equal('done');
-    // the row now says "measured here" for both evidence and cost, with the probe accuracy
-    await search(el, 'v2-1.0-int8');
-    const row = rowOf(el, ENC_ID)!;
-    expect(row.querySelector('.evidence [data-kind]')!.getAttribute('data-kind')).to.equal('measured');
-    expect(row.querySelector('.evidence')!.textContent).to.contain('measured here');
-    expect(row.querySelector('.cost [data-kind]')!.getAttribute('data-kind')).to.equal('measured');
-    expect(row.querySelector('.check')!.textContent).to.match(/probe accuracy \d+\.\d %/);
+    expect(el.measured.get(ENC_ID)?.source).to.equal('measured');
   });
 
   it('no request left the origin (main thread: every fetch and every resource entry)', () => {

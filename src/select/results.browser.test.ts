@@ -50,7 +50,7 @@ describe('results page', () => {
     const times = [];
     for (let i = 0; i < 5; i++) times.push(rankAll(ctx(), app.report!.tokens!).ms);
     const median = times.sort((a, b) => a - b)[2];
-    console.log(`ranking the user's data: first ${el.meta!.ranker.ms.toFixed(1)} ms, then median ${median.toFixed(1)} ms for ${el.candidates!.length} models`);
+    console.log(`ranking the user's data: first ${el.meta!.ranker.ms.toFixed(1)} ms, then median ${median.toFixed(1)} ms for ${el.candidates!.filter((c) => c.kind !== 'public').length} models (the cross-attention ranker)`);
     expect(median).to.be.lessThan(100);
     // scores differ: the ranker looked at the data
     expect(new Set(el.candidates!.map((c) => c.rankerScore.toFixed(4))).size).to.be.greaterThan(10);
@@ -76,15 +76,29 @@ describe('results page', () => {
       'real:darknet_tiny', 'real:mobilenet_v1_0.25', 'real:mobilenet_v1_0.75', 'real:mobilenetv2-12-int8',
       'real:shufflenet-v2-12-qdq', 'real:squeezenet1.1-fp16', 'real:tfhub_mobilenet_v1_0.25',
     ]);
-    // the check runs ONNX models: the encoders are checkable, the tfjs backbones not yet
-    expect(real.filter((c) => c.checkable).map((c) => c.id).sort()).to.deep.equal(['real:mobilenetv2-12-int8', 'real:shufflenet-v2-12-qdq', 'real:squeezenet1.1-fp16']);
+    // the check runs them all: the encoders in onnxruntime, the tfjs backbones in tfjs (both in the fine worker)
+    expect(real.every((c) => c.checkable)).to.equal(true);
+    expect(real.map((c) => c.runtime).sort()).to.deep.equal(['onnx', 'onnx', 'onnx', 'tfjs', 'tfjs', 'tfjs', 'tfjs']);
     for (const c of real) expect(c.measuredStanding, c.id).to.be.within(0, 1);
-    // fit = (share of the candidates the ranker scores it above + measured standing) / 2
-    const raw = el.candidates!.map((c) => c.rankerRaw!);
+    // fit = (share of the candidates the ranker scores it above + measured standing) / 2 (the public
+    // catalogue's rows are scored by the public ranker: checked below)
+    const cross = el.candidates!.filter((c) => c.kind !== 'public');
+    const raw = cross.map((c) => c.rankerRaw!);
     const st = standings(raw);
-    el.candidates!.forEach((c, j) => expect(Math.abs(c.rankerScore - (c.measuredStanding == null ? st[j] : (st[j] + c.measuredStanding) / 2)), c.id).to.be.lessThan(1e-9));
+    cross.forEach((c, j) => expect(Math.abs(c.rankerScore - (c.measuredStanding == null ? st[j] : (st[j] + c.measuredStanding) / 2)), c.id).to.be.lessThan(1e-9));
     expect(Array.from(r0.fit).every((v) => v >= 0 && v <= 1)).to.equal(true);
-    await until(() => el.candidates!.every((c) => c.cost), 'costs from the device micro-benchmark');
+    await until(() => el.candidates!.every((c) => c.cost || c.kind === 'public'), 'costs from the device micro-benchmark');
+    // the public catalogue joins the one table (kind public), after the models measured here
+    await until(() => el.candidates!.filter((c) => c.kind === 'public').length === 944, 'the public catalogue\'s rows');
+    const pub = el.candidates!.filter((c) => c.kind === 'public');
+    expect(pub.filter((c) => c.cost).length, 'public rows with a predicted cost').to.be.greaterThan(500);
+    expect(new Set(pub.map((c) => c.evidenceKind))).to.deep.equal(new Set(['published', 'metadata']));
+    // budgets split the rows (within budget first); in each part the public rows follow the rest
+    for (const feasible of [true, false]) {
+      const part = el.rows().filter((r) => r.feasible === feasible);
+      const firstPublic = part.findIndex((r) => r.kind === 'public');
+      if (firstPublic >= 0) expect(part.slice(firstPublic).every((r) => r.kind === 'public' || r.evidence === 'checked'), 'public rows come last').to.equal(true);
+    }
     await el.updateComplete;
     // by default the models trained here (a research instrument) are left out: real models only
     expect(el.showResearch).to.equal(false);
@@ -94,6 +108,11 @@ describe('results page', () => {
     q<HTMLInputElement>(el, '#show-zoo').click();
     await el.updateComplete;
     expect(el.showResearch).to.equal(true);
+    expect(el.rows().length).to.equal(el.candidates!.length);
+    // the first 60 rows, then "show all"
+    expect(rowsOf(el).length).to.equal(60);
+    q<HTMLButtonElement>(el, '#show-all-rows').click();
+    await el.updateComplete;
     expect(rowsOf(el).length).to.equal(el.candidates!.length);
     expect(q(el, '#pareto')).to.exist;
     expect(q(el, '#top-pick').textContent).to.match(/Top pick/);
@@ -103,12 +122,18 @@ describe('results page', () => {
     expect(top.evidence).to.not.equal('inferred');
     if (el.rows().some((r) => r.feasible)) expect(top.feasible).to.equal(true);
     expect(q(el, '#top-pick-why').textContent).to.match(/^Top pick because .+ images\/s here \((measured|predicted)\)/);
-    // every row says whether its latency was measured or predicted
-    expect(rowsOf(el).every((tr) => /measured here|predicted/.test(tr.textContent!))).to.equal(true);
+    // every row with a cost says whether its latency was measured or predicted (public models without GMACs have none)
+    const costed = new Set(el.rows().filter((r) => r.cost).map((r) => r.id));
+    expect(costed.size).to.be.greaterThan(600);
+    expect(rowsOf(el).filter((tr) => costed.has(tr.dataset.model!)).every((tr) => /measured here|predicted/.test(tr.textContent!))).to.equal(true);
   });
 
   it('sorts by a column, applies budgets and filters', async () => {
-    await until(() => el.candidates!.every((c) => c.cost) && el.meta?.device, 'costs');
+    // the public catalogue off (a filter of its own): every row left has a cost
+    q<HTMLInputElement>(el, '#show-public').click();
+    await el.updateComplete;
+    expect(el.rows().some((r) => r.kind === 'public')).to.equal(false);
+    await until(() => el.rows().every((r) => r.cost) && el.meta?.device, 'costs');
     q<HTMLButtonElement>(el, 'th button[data-sort="latencyMs"]').click();
     await el.updateComplete;
     const lat = el.rows().map((r) => r.cost!.latencyMs);
@@ -150,7 +175,9 @@ describe('results page', () => {
     fam.dispatchEvent(new Event('change'));
     input.value = '';
     input.dispatchEvent(new Event('change'));
+    q<HTMLInputElement>(el, '#show-public').click();
     await el.updateComplete;
+    expect(el.rows().some((r) => r.kind === 'public')).to.equal(true);
   });
 
   it('a model card explains: nearest training tasks with measured results, ability per domain', async () => {
@@ -168,6 +195,21 @@ describe('results page', () => {
     expect(ex.near[0].domain).to.equal('medical');
     // where the weights come from: the registry id and the sha256 of the file the page uses
     expect(q(el, '#provenance').textContent).to.match(new RegExp(`Weights sha256 [0-9a-f]{64}\\.\\s+Registry id ${first.dataset.model!.replace(/[.:]/g, '\\$&')}`));
+    expect(q(el, '#card-check').textContent).to.match(/^Check .+ on your images$/);
+    // a public row's card: what it is, and its check asks for consent (with the size) before any download
+    const pubRow = el.rows().find((r) => r.kind === 'public' && r.checkable)!;
+    el.selected = pubRow.id;
+    await el.updateComplete;
+    expect(q(el, '#card').textContent).to.match(/A public model \((with published transfer results|metadata only)/);
+    const pub = app.publicEl!;
+    q<HTMLButtonElement>(el, '#card-check').click();
+    await until(() => pub.shadowRoot!.querySelector('#consent'), 'the public download consent');
+    expect(pub.shadowRoot!.querySelector('#consent')!.textContent).to.contain(pubRow.label);
+    pub.shadowRoot!.querySelector<HTMLButtonElement>('#consent-no')!.click();
+    await pub.updateComplete;
+    expect(pub.shadowRoot!.querySelector('#messages')!.textContent).to.match(/Nothing was downloaded/);
+    el.selected = null;
+    await el.updateComplete;
   });
 
   it('exports JSON and CSV without file or class names, and imports the JSON back read-only', async () => {
@@ -180,7 +222,10 @@ describe('results page', () => {
     const csv = toCsv(rec).trim().split('\n');
     expect(csv[0]).to.equal(CSV_COLUMNS.join(','));
     expect(csv.length).to.equal(rec.rows.length + 1);
-    expect(rec.rows.every((r) => /^[0-9a-f]{64}$/.test(r.provenance?.sha256 ?? '')), 'every row carries the sha256 of its weights').to.equal(true);
+    // every row is a registry entry; every one with weights carries their sha256 (143 public models have no pinned file)
+    expect(rec.rows.every((r) => r.runtime && r.files && r.evidenceKind), 'registry fields').to.equal(true);
+    expect(rec.rows.every((r) => !r.files!.length || /^[0-9a-f]{64}$/.test(r.provenance?.sha256 ?? '')), 'the sha256 of its weights').to.equal(true);
+    expect(rec.rows.filter((r) => !r.files!.length).every((r) => r.kind === 'public')).to.equal(true);
     expect(parseRecommendation(json).rows[0].id).to.equal(rec.rows[0].id);
     await el.importFile(new Blob(['{"format":"something else"}']));
     await el.updateComplete;

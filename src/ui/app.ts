@@ -438,10 +438,10 @@ export class ZsApp extends LitElement {
         ${this.results.status ? html`<p id="results-status" class="muted" aria-live="polite">${this.results.status}</p>` : nothing}
         <zs-results id="results"></zs-results>
       </section>
-      <section aria-label="Public models" id="public-section" ?hidden=${!this.report?.tokens}>
-        <h2>Public pre-trained models</h2>
-        <p class="muted">Models people publish (torchvision, timm, the ONNX Model Zoo), ranked for your data from published transfer results
-          (<em>published</em>) or from their metadata only (<em>inferred</em>). Weights download only when you ask, from their pinned address, checked by sha256.</p>
+      <section aria-label="Public models: download and check" id="public-section" ?hidden=${!this.report?.tokens}>
+        <h3>Public models: download and check</h3>
+        <p class="muted">The public catalogue (torchvision, timm, the ONNX Model Zoo) is in the table above, kind <em>public</em>. Its weights download only when you
+          check one (its card, or the top rows), after you see the size and agree, from their pinned address, checked by sha256; or give a file you already have.</p>
         <zs-public-models id="public-models"></zs-public-models>
       </section>
       <footer class="muted">

@@ -68,10 +68,10 @@ test('privacy: a full run sends nothing but same-origin GETs that name no file o
     }
 
     // the Content-Security-Policy meta is there and confines fetches to this origin and the pinned
-    // weight address (public models' downloads, on consent only) — nothing else
+    // weight addresses (public models' and the real tfjs backbones' downloads, on consent only) — nothing else
     const csp = await app.page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
     assert.match(csp, /default-src 'self'/);
-    assert.match(csp, /connect-src 'self' https:\/\/github\.com https:\/\/media\.githubusercontent\.com;/);
+    assert.match(csp, /connect-src 'self' https:\/\/github\.com https:\/\/media\.githubusercontent\.com https:\/\/raw\.githubusercontent\.com https:\/\/cdn\.jsdelivr\.net;/);
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     assert.match(csp, /worker-src 'self' blob:(;|$)/);
 

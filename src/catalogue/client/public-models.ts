@@ -1,12 +1,11 @@
-// <zs-public-models>: the public catalogue in the page, beside the zoo trained here. Every catalogue
-// model (944: all but OpenCLIP's zero-shot models) is scored for the user's dataset tokens by the ridge
-// ranker trained on published evidence (models/public/public-ranker.json, `npm run public:page`), on the
-// main thread. Each row says what backs it — evidence *published* / *inferred* / *measured here* — and
-// where its cost comes from — *predicted from parameters and operators* / *measured here* — or
-// *no pinned weights*. "Check these here" shows the download size first and asks (in the page), then
-// per model: the pinned file (IndexedDB cache, else downloaded from its pinned address, sha256
-// verified), the fine stage on the user's images, the latency measurement on this device. A file the
-// user already has is matched by sha256 and used the same way, with no network at all.
+// <zs-public-models>: the public catalogue's engine in the page. Every catalogue model (944: all but
+// OpenCLIP's zero-shot models) is scored for the user's dataset tokens by the ridge ranker trained on
+// published evidence (models/public/public-ranker.json, `npm run public:page`), on the main thread; the
+// rows join the one results table (src/select/client/controller.ts reads `ranked()`), so this element
+// shows no list of its own. It runs "check on your images" for catalogue models: the download size
+// first and a consent question, then per model the pinned file (IndexedDB cache, else downloaded from
+// its pinned address, sha256 verified), the fine stage on the user's images, the latency on this
+// device. A file the user already has is matched by sha256 and used the same way, with no network.
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { acceptDropped, cachedPinned, getPinned, PinnedFileError } from './pinned.ts';
 import {
@@ -60,8 +59,6 @@ export class ZsPublicModels extends LitElement {
     measureOptions: { attribute: false },
     fineScores: { attribute: false },
     artifactUrl: { attribute: false },
-    query: { state: true },
-    showAll: { state: true },
     loadState: { state: true },
     scores: { state: true },
     selected: { state: true },
@@ -93,8 +90,6 @@ export class ZsPublicModels extends LitElement {
   /** fetch used for a pinned download (tests map the pinned URL to a local file) */
   fetchPinned: (url: string, init: { signal: AbortSignal }) => Promise<Response> = (url, init) => fetch(url, init);
 
-  query = '';
-  showAll = false;
   loadState: { kind: 'loading' | 'ready' | 'error'; text: string } = { kind: 'loading', text: 'loading the public catalogue…' };
   scores: { values: Float64Array; order: number[]; ms: number; forTokens: DatasetTokens } | null = null;
   selected = new Set<string>();
@@ -215,13 +210,28 @@ export class ZsPublicModels extends LitElement {
     this.checks = next;
   }
 
+  /** Every catalogue model with its score for the current tokens and its standing among them (0..1), best first. */
+  ranked(): { model: PageModel; score: number; standing: number; licence: string | null }[] {
+    if (!this.scores || !this.page) return [];
+    const { values, order } = this.scores;
+    const n = order.length;
+    const a = this.page.artifact;
+    return order.map((i, r) => ({ model: a.models[i], score: values[i], standing: n > 1 ? (n - 1 - r) / (n - 1) : 1, licence: a.models[i].licence != null ? a.licences[a.models[i].licence!] : null }));
+  }
+
+  /** Catalogue ids (without the registry's `public:` prefix) picked in the results table: size and consent first, then the check. */
+  async checkIds(ids: string[]): Promise<void> {
+    this.selected = new Set(ids);
+    await this.checkSelected();
+  }
+
   // ------------------------------------------------------------ check these here
 
   /** First step: the total download size, asked in the page (nothing is fetched before "Download"). */
   async checkSelected(): Promise<void> {
     if (this.running) return;
     const ids = [...this.selected].filter((id) => this.byId.get(id)?.file);
-    if (!ids.length) { this.say('info', 'Pick models with pinned weights first (the boxes in the list).'); return; }
+    if (!ids.length) { this.say('info', 'These public models have no pinned weights: nothing to check.'); return; }
     const download: PageModel[] = [];
     for (const id of ids) {
       const m = this.byId.get(id)!;
@@ -408,89 +418,16 @@ export class ZsPublicModels extends LitElement {
     return `this file cannot be run here: ${(e as Error).message}`;
   }
 
-  // ------------------------------------------------------------ labels
-
-  private evidence(m: PageModel) {
-    const c = this.checks.get(m.id);
-    if (c?.fine?.status === 'done') {
-      return html`<span class="tag measured" data-kind="measured" title="probe accuracy on your images, computed in this tab (the catalogue's evidence: ${m.evidence})">measured here</span>`;
-    }
-    return m.evidence === 'published'
-      ? html`<span class="tag published" data-kind="published" title="published transfer results (${m.tables.join(', ')}) on other datasets">published</span>`
-      : html`<span class="tag inferred" data-kind="inferred" title="no published transfer result: scored from metadata only">inferred</span>`;
-  }
-
-  private cost(m: PageModel) {
-    const meas = this.measured.get(m.id);
-    if (meas) return html`<span class="tag measured" data-kind="measured" title="measured on this device (${meas.backend}, ${meas.threads} thread(s))">measured here: ${msf(meas.warm.p50)}</span>`;
-    if (!this.micro || !this.deviceKey) return html`<span class="muted" data-kind="none">measure this device first</span>`;
-    const d = costDescription(m);
-    if (!d) return html`<span class="muted" data-kind="none">no GMACs in the catalogue: not predicted</span>`;
-    const p: PredictedCost = predictCost(d, this.micro);
-    return html`<span class="tag predicted" data-kind="predicted" title="predicted from parameters and operators: ${m.gmacs} GMACs, ${m.ops ?? '?'} operators, this device's micro-benchmark">predicted: ${msf(p.warmP50Ms)}</span>`;
-  }
-
-  private checkCell(m: PageModel) {
-    const c = this.checks.get(m.id);
-    if (!c) return nothing;
-    const parts: unknown[] = [];
-    if (c.error) parts.push(html`<span class="error">${c.error}</span>`);
-    if (c.fine?.status === 'done' && c.fine.probe) {
-      parts.push(html`<span class="probe">probe accuracy ${pct(c.fine.probe.accuracy)}${c.fine.probe.full ? '' : ' (cheap round)'}, ${c.fine.probe.folds}-fold x ${c.fine.probe.repeats} over ${c.fine.probe.nTrain + c.fine.probe.nTest} images</span>`);
-    }
-    const sc = Object.entries(c.fine?.scores ?? {});
-    if (sc.length) parts.push(html`<span class="muted">${sc.map(([k, v]) => `${k} ${(v as number).toFixed(3)}`).join(' · ')}</span>`);
-    if (c.fineError) parts.push(html`<span class="error">fine stage: ${c.fineError}</span>`);
-    if (c.latencyError) parts.push(html`<span class="error">latency: ${c.latencyError}</span>`);
-    if (!parts.length) parts.push(html`<span class="muted">${c.status}</span>`);
-    const src = c.from === 'drop' ? 'your file' : c.from === 'cache' ? 'cached copy' : c.from === 'download' ? 'downloaded' : '';
-    return html`${parts.map((p, i) => html`${i ? html`<br />` : nothing}${p}`)}${src ? html`<br /><span class="muted">${src}</span>` : nothing}`;
-  }
-
-  private row(i: number, rank: number) {
-    const m = this.page!.artifact.models[i];
-    const f = m.file;
-    return html`<tr data-id=${m.id}>
-      <td><input type="checkbox" aria-label=${`check ${m.name} here`} .checked=${this.selected.has(m.id)} ?disabled=${!f || this.running}
-        @change=${(e: Event) => { const s = new Set(this.selected); if ((e.target as HTMLInputElement).checked) s.add(m.id); else s.delete(m.id); this.selected = s; }} /></td>
-      <td class="num">${rank}</td>
-      <td>${m.name}<br /><span class="id">${m.id}${m.trainedOn ? ` · trained on ${m.trainedOn}` : ''}</span></td>
-      <td class="evidence">${this.evidence(m)}</td>
-      <td class="num">${m.params ? `${(m.params / 1e6).toFixed(1)} M` : '—'}</td>
-      <td class="num">${m.gmacs != null ? m.gmacs.toFixed(2) : '—'}</td>
-      <td class="num">${m.imagenetTop1 != null ? m.imagenetTop1.toFixed(1) : '—'}</td>
-      <td class="cost">${this.cost(m)}</td>
-      <td class="file">${f ? html`<span class="num">${MB(f.bytes)}</span>` : html`<span class="tag nofile" data-kind="nofile">no pinned weights</span>`}</td>
-      <td class="check">${this.checkCell(m)}</td>
-    </tr>`;
-  }
-
-  private visible(): { i: number; rank: number }[] {
-    if (!this.scores) return [];
-    const models = this.page!.artifact.models;
-    const q = this.query.trim().toLowerCase();
-    const all = this.scores.order.map((i, r) => ({ i, rank: r + 1 }));
-    const hit = q ? all.filter(({ i }) => `${models[i].id} ${models[i].name} ${models[i].family ?? ''}`.toLowerCase().includes(q)) : all;
-    return this.showAll ? hit : hit.slice(0, TOP);
-  }
-
   render() {
     if (this.loadState.kind !== 'ready') return html`<p class=${this.loadState.kind === 'error' ? 'error' : 'muted'} id="status">${this.loadState.text}</p>`;
-    const models = this.page!.artifact.models;
-    const rows = this.visible();
-    const total = this.scores ? (this.query ? this.scores.order.filter((i) => `${models[i].id} ${models[i].name} ${models[i].family ?? ''}`.toLowerCase().includes(this.query.trim().toLowerCase())).length : models.length) : 0;
-    const sel = [...this.selected].map((id) => this.byId.get(id)!).filter((m) => m?.file);
     return html`
       <p id="status" class="muted">${this.scores
         ? html`<span id="scored">${this.scores.values.length}</span> public models scored for your tokens in ${this.scores.ms.toFixed(0)} ms by the ranker trained on published evidence
-          (${this.page!.artifact.fittedOn.tables.join(', ')}). Published = results in a paper's table on other datasets; inferred = metadata only, a shortlist to check.`
+          (${this.page!.artifact.fittedOn.tables.join(', ')}); they are in the table above (kind <em>public</em>), after the models measured here.
+          Published = results in a paper's table on other datasets; inferred = metadata only, a shortlist to check.`
         : 'Public models are ranked once your images have been turned into tokens.'}</p>
       ${this.scores ? html`
         <div class="bar">
-          <input id="search" type="search" placeholder="search models" aria-label="search public models" .value=${this.query}
-            @input=${(e: Event) => { this.query = (e.target as HTMLInputElement).value; }} />
-          <button id="show-all" @click=${() => { this.showAll = !this.showAll; }}>${this.showAll ? `top ${TOP} only` : `show all ${total}`}</button>
-          <button id="check" ?disabled=${this.running || !sel.length} @click=${() => this.checkSelected()}>Check these here (${sel.length})</button>
           <label class="drop">Use a file you already have (.onnx)
             <input id="use-file" type="file" accept=".onnx" multiple ?disabled=${this.running}
               @change=${(e: Event) => { const inp = e.target as HTMLInputElement; const fs = [...(inp.files ?? [])]; inp.value = ''; void this.useFiles(fs); }} /></label>
@@ -503,12 +440,7 @@ export class ZsPublicModels extends LitElement {
           <button id="consent-yes" @click=${() => this.acceptConsent()}>Download and check</button>
           <button id="consent-no" @click=${() => this.declineConsent()}>Cancel</button></div>` : nothing}
         ${this.progress ? html`<p id="progress" class="muted" aria-live="polite">${this.progress}</p>` : nothing}
-        ${this.messages.length ? html`<ul id="messages">${this.messages.map((m) => html`<li class=${m.kind}>${m.text}</li>`)}</ul>` : nothing}
-        <table>
-          <thead><tr><th></th><th>#</th><th>model</th><th>evidence</th><th>params</th><th>GMACs</th><th>ImageNet top-1</th><th>cost (batch 1)</th><th>weights</th><th>checked here</th></tr></thead>
-          <tbody>${rows.map(({ i, rank }) => this.row(i, rank))}</tbody>
-        </table>
-        <p class="muted">${rows.length} of ${total} shown.</p>` : nothing}`;
+        ${this.messages.length ? html`<ul id="messages">${this.messages.map((m) => html`<li class=${m.kind}>${m.text}</li>`)}</ul>` : nothing}` : nothing}`;
   }
 }
 

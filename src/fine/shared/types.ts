@@ -9,7 +9,9 @@ import type { ScoreName } from '../../transfer/shared/scores.ts';
 /** v2: the probe is the GT v2 protocol (repeated k-fold, ridge); scores averaged over the training folds */
 export const FINE_RESULT_VERSION = 2;
 
-export interface FineModel {
+/** An ONNX model, run with onnxruntime-web (WASM). */
+export interface FineOnnxModel {
+  runtime?: 'onnx';
   id: string;
   label: string;
   /** url: a same-origin path such as models/zoo/resnet-mnist.onnx; bytes: a file the user dropped (transferred to the worker) */
@@ -23,6 +25,21 @@ export interface FineModel {
   logitsOutput: string | null;
   preprocess: Preprocess;
 }
+
+/**
+ * A tfjs model this build serves (an npm package's model, a real tfjs backbone): the worker loads it
+ * as the page does (loadNpmModel: IndexedDB, else the build's files, sha256-checked), with the
+ * page's input preparation and feature node (npmFeatures). No source logits: LEEP and NCE are skipped.
+ */
+export interface FineTfjsModel {
+  runtime: 'tfjs';
+  id: string;
+  label: string;
+  /** the page catalogue's id: `npm:<package>/<model>` (or its inventory key) or one of REAL_TFJS_IDS */
+  npmId: string;
+}
+
+export type FineModel = FineOnnxModel | FineTfjsModel;
 
 export interface FineImage {
   path: string;
@@ -120,6 +137,8 @@ export interface FineRunOptions {
   limits: DecodeLimits;
   /** bytes of decoded pixels and preprocessed tensors kept in memory between models */
   cacheBytes: number;
+  /** the page's base URL: tfjs models and tfjs's WASM are fetched against it (the worker's own location is its script) */
+  pageBase: string;
 }
 
 export interface FineWorkerApi {

@@ -1,4 +1,6 @@
-// The fine-stage worker: runs the top-k models on the user's images with onnxruntime-web (WASM),
+// The fine-stage worker: runs the top-k models on the user's images with onnxruntime-web (WASM) or,
+// for the tfjs models this build serves, with tfjs and the page's own loading and feature code
+// (npm-models.ts, features.ts; loaded only when such a model is asked for),
 // takes each model's pooled features (and logits when it has them), computes the transferability
 // scores and the linear probe with successive halving, and re-ranks the models by probe accuracy.
 // Images are read and decoded once; preprocessed tensors are shared by models with the same
@@ -18,8 +20,9 @@ import { FINE_PROBE, halvingPlan, probeModels, rerank, useHalving } from '../sha
 import { pickRows, probeLabels, sampleImages } from '../shared/data.ts';
 import {
   FINE_RESULT_VERSION,
-  type FineModel, type FineModelResult, type FineProgress, type FineRequest, type FineResult, type FineRunOptions, type FineWorkerApi,
+  type FineModel, type FineModelResult, type FineOnnxModel, type FineProgress, type FineRequest, type FineResult, type FineRunOptions, type FineTfjsModel, type FineWorkerApi,
 } from '../shared/types.ts';
+import type { BackendChoice } from '../../probe/tfjs/backends.ts';
 
 let cancelled = false;
 let running = false;
@@ -31,7 +34,39 @@ const keyOf = (p: Preprocess) => JSON.stringify(p);
 
 class Cancelled extends Error {}
 
-async function modelBytes(m: FineModel): Promise<Uint8Array> {
+interface TfjsLib {
+  npm: typeof import('../../npmzoo/client/npm-models.ts');
+  features: typeof import('../../npmzoo/tfjs/features.ts');
+  backends: typeof import('../../probe/tfjs/backends.ts');
+}
+let tfjsLib: Promise<TfjsLib> | null = null;
+let tfjsBackend: Promise<BackendChoice> | null = null;
+
+/** tfjs and the page's npm-model code, loaded at the first tfjs model: an ONNX-only run never pays for them. */
+async function loadTfjs(pageBase: string): Promise<TfjsLib> {
+  tfjsLib ??= Promise.all([
+    import('../../npmzoo/client/npm-models.ts'),
+    import('../../npmzoo/tfjs/features.ts'),
+    import('../../probe/tfjs/backends.ts'),
+  ]).then(([npm, features, backends]) => ({ npm, features, backends })).catch((e: unknown) => {
+    tfjsLib = null;
+    throw e;
+  });
+  const lib = await tfjsLib;
+  lib.npm.setNpmPageBase(pageBase); // model files are fetched against the page, not this script
+  return lib;
+}
+
+/** The page's choice, once per worker: WebGPU when it gives the CPU backend's results on the check, else WASM (tfjs-wasm/ of the page), else CPU. */
+function tfjsBackendIn(lib: TfjsLib, pageBase: string): Promise<BackendChoice> {
+  tfjsBackend ??= lib.backends.chooseBackend(['webgpu', 'wasm', 'cpu'], { wasmBase: new URL(lib.backends.TFJS_WASM_DIR, pageBase).href }).catch((e: unknown) => {
+    tfjsBackend = null;
+    throw e;
+  });
+  return tfjsBackend;
+}
+
+async function modelBytes(m: FineOnnxModel): Promise<Uint8Array> {
   if ('bytes' in m.source) return new Uint8Array(m.source.bytes);
   const url = new URL(m.source.url, self.location.href);
   if (url.origin !== self.location.origin) throw new Error(`model URL ${m.source.url} is not on this page's origin; only same-origin model files are fetched`);
@@ -157,9 +192,33 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
     return { rows: Array.from(train, (i) => pl.rows[i]), labels: Int32Array.from(train, (i) => pl.labels[i]) };
   });
 
+  // tfjs models: the page's code, loaded now (a failure fails those models only)
+  let tfjs: TfjsLib | null = null;
+  let tfjsError = '';
+  if (req.models.some((m) => m.runtime === 'tfjs')) {
+    try {
+      tfjs = await loadTfjs(opts.pageBase);
+    } catch (e) {
+      tfjsError = `tfjs could not be loaded in the worker: ${(e as Error).message}`;
+    }
+  }
+  const tfjsEntry = (m: FineTfjsModel) => {
+    if (!tfjs) throw new Error(tfjsError);
+    return tfjs.npm.npmEntry(m.npmId);
+  };
+  /** a tfjs model's pixels are the page's (prepareImages = preprocess() with this record): shareable with any model of the same record */
+  const keyFor = (m: FineModel) => {
+    if (m.runtime !== 'tfjs') return keyOf(m.preprocess);
+    try {
+      return keyOf(tfjs!.features.npmPreprocess(tfjsEntry(m).input));
+    } catch {
+      return `unresolved tfjs model ${m.id}`;
+    }
+  };
+
   // preprocessed tensors shared by models with the same preprocessing (zoo models all share one)
   const uses = new Map<string, number>();
-  for (const m of req.models) uses.set(keyOf(m.preprocess), (uses.get(keyOf(m.preprocess)) ?? 0) + 1);
+  for (const m of req.models) uses.set(keyFor(m), (uses.get(keyFor(m)) ?? 0) + 1);
   const tensorCache = new Map<string, (Float32Array | undefined)[]>();
 
   // ---- 2. each model: load, features, scores ----
@@ -175,54 +234,26 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
     return here + after;
   };
 
-  for (let mi = 0; mi < k; mi++) {
-    const m = req.models[mi];
-    const res = results[mi];
-    if (cancelled) { res.error = 'cancelled before this model started'; continue; }
-    const tm = now();
-    let session: ort.InferenceSession | null = null;
-    const key = keyOf(m.preprocess);
+  /** A tfjs model: the page's loader (IndexedDB, else this build's files, sha256-checked), input preparation and feature node (npmFeatures). */
+  const tfjsForward = async (m: FineTfjsModel, mi: number, res: FineModelResult, key: string) => {
+    const e = tfjsEntry(m);
+    const lib = tfjs!;
+    const backend = await tfjsBackendIn(lib, opts.pageBase);
+    if (cancelled) throw new Cancelled();
+    const model = await lib.npm.loadNpmModel(e.id);
     try {
-      report({ stage: 'loading', model: mi + 1, models: k, done: 0, total: nUsed, rate: 0, etaSeconds: etaFor(mi + 1, 0, 0) }, true);
-      const bytes = await modelBytes(m);
-      const sha = await sha256Hex(bytes);
-      if (sha !== m.sha256.toLowerCase()) {
-        throw new Error(`sha256 mismatch: the file has ${sha.slice(0, 12)}…, the catalogue pins ${m.sha256.slice(0, 12)}…; refusing to run a file that is not the one listed`);
-      }
-      let output = m.featuresOutput;
-      let modelFile = bytes;
-      const graph = readGraph(bytes);
-      const input = graph.inputs.find((i) => i.name === m.inputName);
-      if (!input) throw new Error(`the graph has no input "${m.inputName}" (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
-      if (output === null) {
-        const choice = chooseFeatureNode(graph);
-        const p = withFeatureOutput(bytes, choice.recipe);
-        modelFile = p.bytes;
-        output = p.output;
-        res.featuresFrom = choice.from;
-      } else {
-        if (!graph.outputs.includes(output)) throw new Error(`the graph has no output "${output}" (outputs: ${graph.outputs.join(', ')})`);
-        res.featuresFrom = `graph output ${output} (given)`;
-      }
-      if (m.logitsOutput !== null && !graph.outputs.includes(m.logitsOutput)) {
-        throw new Error(`the graph has no output "${m.logitsOutput}" (outputs: ${graph.outputs.join(', ')})`);
-      }
-      session = await ort.InferenceSession.create(modelFile, { executionProviders: ['wasm'] });
       if (cancelled) throw new Cancelled();
-
-      // ---- forward passes ----
-      const C = m.preprocess.crop, plane = 3 * C * C;
-      const fixedBatch = input.dims[0] > 0 ? input.dims[0] : 0;
-      const B = fixedBatch || 8;
+      const node = `${e.format === 'tfjs-layers' ? 'layer' : 'node'} ${e.featureNode}${e.featurePooling === 'mean-hw' ? ' averaged over H and W' : ''}`;
+      const notUsed = backend.skipped.map((x) => `; ${x.backend} not used: ${x.why}`).join('');
+      res.featuresFrom = `tfjs ${node} (the page's npmFeatures); weights from ${model.source === 'indexeddb' ? 'IndexedDB' : 'this build (sha256-checked)'}; ${backend.backend} backend${notUsed}`;
+      const S = e.input.size, plane = 3 * S * S, B = 8;
       const share = (uses.get(key) ?? 0) > 1;
       let cache = tensorCache.get(key);
       if (share && !cache) tensorCache.set(key, (cache = new Array(nUsed)));
-      const fetches = m.logitsOutput ? [output, m.logitsOutput] : [output];
-      let fx: Float32Array | null = null;
-      let logits: Float32Array | null = null;
-      let d = 0, z = 0;
       const batch = new Float32Array(B * plane);
-      const tf = now();
+      let fx: Float32Array | null = null;
+      let d = 0;
+      const t = now();
       for (let s = 0; s < nUsed; s += B) {
         const nb = Math.min(B, nUsed - s);
         for (let j = 0; j < nb; j++) {
@@ -236,37 +267,125 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
             if ('reason' in r) throw new Error(`${req.images[decoded[row].index].path} could not be decoded again: ${r.reason}`);
             img = r.img;
           }
-          preprocess(img, m.preprocess, dst);
+          dst.set(lib.features.prepareImages([img], e.input));
           if (cache && plane * 4 <= cacheLeft) { cache[row] = dst.slice(); cacheLeft -= plane * 4; }
         }
-        const rows = fixedBatch || nb; // a fixed-batch graph gets zero-padded rows
-        if (fixedBatch && nb < fixedBatch) batch.fill(0, nb * plane);
-        const x = batch.subarray(0, rows * plane);
-        const dims = [rows, 3, C, C];
-        const tensor = m.preprocess.inputDtype === 'float16' ? new ort.Tensor('float16', toFloat16Bits(x), dims) : new ort.Tensor('float32', x.slice(), dims);
-        const out = await session.run({ [m.inputName]: tensor }, fetches);
-        const f = asFloat32(out[output]);
+        const f = await lib.features.extractFeatures(model, { node: e.featureNode, pooling: e.featurePooling }, batch.subarray(0, nb * plane), nb, e.input, B);
         if (!fx) {
-          d = f.length / rows;
-          if (!Number.isInteger(d) || d < 1) throw new Error(`features output ${output} has ${f.length} values for ${rows} images`);
+          d = f.length / nb;
+          if (!Number.isInteger(d) || d < 1) throw new Error(`feature node ${e.featureNode} gave ${f.length} values for ${nb} images`);
           fx = new Float32Array(nUsed * d);
         }
-        if (f.length !== rows * d) throw new Error(`features output ${output} changed size between batches`);
-        fx.set(f.subarray(0, nb * d), s * d);
-        if (m.logitsOutput) {
-          const l = asFloat32(out[m.logitsOutput]);
-          if (!logits) { z = l.length / rows; logits = new Float32Array(nUsed * z); }
-          logits.set(l.subarray(0, nb * z), s * z);
-        }
-        for (const t of Object.values(out)) t.dispose();
-        const rate = (s + nb) / ((now() - tf) / 1000);
+        if (f.length !== nb * d) throw new Error(`feature node ${e.featureNode} changed size between batches`);
+        fx.set(f, s * d);
+        const rate = (s + nb) / ((now() - t) / 1000);
         report({ stage: 'features', model: mi + 1, models: k, done: s + nb, total: nUsed, rate, etaSeconds: etaFor(mi + 1, s + nb, rate) }, s + nb === nUsed);
         await yieldToLoop();
         if (cancelled) throw new Cancelled();
       }
-      const featSeconds = (now() - tf) / 1000;
-      await session.release();
-      session = null;
+      return { fx, d, featSeconds: (now() - t) / 1000 };
+    } finally {
+      model.dispose();
+    }
+  };
+
+  for (let mi = 0; mi < k; mi++) {
+    const m = req.models[mi];
+    const res = results[mi];
+    if (cancelled) { res.error = 'cancelled before this model started'; continue; }
+    const tm = now();
+    let session: ort.InferenceSession | null = null;
+    const key = keyFor(m);
+    try {
+      report({ stage: 'loading', model: mi + 1, models: k, done: 0, total: nUsed, rate: 0, etaSeconds: etaFor(mi + 1, 0, 0) }, true);
+      let fx: Float32Array | null = null;
+      let logits: Float32Array | null = null;
+      let d = 0, z = 0;
+      let featSeconds = 0;
+      if (m.runtime === 'tfjs') {
+        ({ fx, d, featSeconds } = await tfjsForward(m, mi, res, key));
+      } else {
+        const bytes = await modelBytes(m);
+        const sha = await sha256Hex(bytes);
+        if (sha !== m.sha256.toLowerCase()) {
+          throw new Error(`sha256 mismatch: the file has ${sha.slice(0, 12)}…, the catalogue pins ${m.sha256.slice(0, 12)}…; refusing to run a file that is not the one listed`);
+        }
+        let output = m.featuresOutput;
+        let modelFile = bytes;
+        const graph = readGraph(bytes);
+        const input = graph.inputs.find((i) => i.name === m.inputName);
+        if (!input) throw new Error(`the graph has no input "${m.inputName}" (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
+        if (output === null) {
+          const choice = chooseFeatureNode(graph);
+          const p = withFeatureOutput(bytes, choice.recipe);
+          modelFile = p.bytes;
+          output = p.output;
+          res.featuresFrom = choice.from;
+        } else {
+          if (!graph.outputs.includes(output)) throw new Error(`the graph has no output "${output}" (outputs: ${graph.outputs.join(', ')})`);
+          res.featuresFrom = `graph output ${output} (given)`;
+        }
+        if (m.logitsOutput !== null && !graph.outputs.includes(m.logitsOutput)) {
+          throw new Error(`the graph has no output "${m.logitsOutput}" (outputs: ${graph.outputs.join(', ')})`);
+        }
+        session = await ort.InferenceSession.create(modelFile, { executionProviders: ['wasm'] });
+        if (cancelled) throw new Cancelled();
+
+        // ---- forward passes ----
+        const C = m.preprocess.crop, plane = 3 * C * C;
+        const fixedBatch = input.dims[0] > 0 ? input.dims[0] : 0;
+        const B = fixedBatch || 8;
+        const share = (uses.get(key) ?? 0) > 1;
+        let cache = tensorCache.get(key);
+        if (share && !cache) tensorCache.set(key, (cache = new Array(nUsed)));
+        const fetches = m.logitsOutput ? [output, m.logitsOutput] : [output];
+        const batch = new Float32Array(B * plane);
+        const tf = now();
+        for (let s = 0; s < nUsed; s += B) {
+          const nb = Math.min(B, nUsed - s);
+          for (let j = 0; j < nb; j++) {
+            const row = s + j;
+            const dst = batch.subarray(j * plane, (j + 1) * plane);
+            const hit = cache?.[row];
+            if (hit) { dst.set(hit); continue; }
+            let img = decoded[row].img;
+            if (!img) {
+              const r = await readAndDecode(decoded[row].index);
+              if ('reason' in r) throw new Error(`${req.images[decoded[row].index].path} could not be decoded again: ${r.reason}`);
+              img = r.img;
+            }
+            preprocess(img, m.preprocess, dst);
+            if (cache && plane * 4 <= cacheLeft) { cache[row] = dst.slice(); cacheLeft -= plane * 4; }
+          }
+          const rows = fixedBatch || nb; // a fixed-batch graph gets zero-padded rows
+          if (fixedBatch && nb < fixedBatch) batch.fill(0, nb * plane);
+          const x = batch.subarray(0, rows * plane);
+          const dims = [rows, 3, C, C];
+          const tensor = m.preprocess.inputDtype === 'float16' ? new ort.Tensor('float16', toFloat16Bits(x), dims) : new ort.Tensor('float32', x.slice(), dims);
+          const out = await session.run({ [m.inputName]: tensor }, fetches);
+          const f = asFloat32(out[output]);
+          if (!fx) {
+            d = f.length / rows;
+            if (!Number.isInteger(d) || d < 1) throw new Error(`features output ${output} has ${f.length} values for ${rows} images`);
+            fx = new Float32Array(nUsed * d);
+          }
+          if (f.length !== rows * d) throw new Error(`features output ${output} changed size between batches`);
+          fx.set(f.subarray(0, nb * d), s * d);
+          if (m.logitsOutput) {
+            const l = asFloat32(out[m.logitsOutput]);
+            if (!logits) { z = l.length / rows; logits = new Float32Array(nUsed * z); }
+            logits.set(l.subarray(0, nb * z), s * z);
+          }
+          for (const t of Object.values(out)) t.dispose();
+          const rate = (s + nb) / ((now() - tf) / 1000);
+          report({ stage: 'features', model: mi + 1, models: k, done: s + nb, total: nUsed, rate, etaSeconds: etaFor(mi + 1, s + nb, rate) }, s + nb === nUsed);
+          await yieldToLoop();
+          if (cancelled) throw new Cancelled();
+        }
+        featSeconds = (now() - tf) / 1000;
+        await session.release();
+        session = null;
+      }
       if (nUsed === 0 || !fx) throw new Error('no usable images: every file was skipped');
       for (let i = 0; i < fx.length; i++) if (!Number.isFinite(fx[i])) throw new Error(`the model gave non-finite features (image ${req.images[used[Math.floor(i / d)]].path})`);
       rates.push(nUsed / featSeconds);

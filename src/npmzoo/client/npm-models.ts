@@ -18,6 +18,7 @@ import type { NpmAssetIndex } from '../shared/catalogue.ts';
 import { NPM_PAGE_CATALOGUE } from '../shared/npm-catalogue.gen.ts';
 import { NPM_MODEL_TOKENS } from '../shared/npm-tokens.gen.ts';
 import { REAL_MODEL_TOKENS, REAL_PAGE_CATALOGUE } from '../../realzoo/shared/real-page.gen.ts';
+import { RealBackboneNotHere, realPinned } from '../../realzoo/shared/pins.ts';
 
 // the real tfjs backbones (src/realzoo) go through the same server, cache and loading path
 const TOKENS = { ...NPM_MODEL_TOKENS, models: [...NPM_MODEL_TOKENS.models, ...REAL_MODEL_TOKENS.models] };
@@ -37,9 +38,15 @@ export const npmEntry = (id: string): NpmPageEntry => findNpmEntry(CATALOGUE, id
 /** the tfjs IndexedDB key of a model: package name AND version, and the package file's sha256 */
 export const npmIdbKey = (e: Pick<NpmPageEntry, 'package' | 'version' | 'key' | 'sha256'>) => `${NPM_IDB_PREFIX}${e.package}@${e.version}/${e.key}/${e.sha256.slice(0, 16)}`;
 
+let pageBase: string | null = null;
+/** In a worker: the page's document.baseURI (the worker's own location is its script's URL, not the app's base). */
+export function setNpmPageBase(base: string): void {
+  pageBase = base;
+}
+
 /** a build path (npm-models/...) on the app's own origin, relative to the document (works under any base path) */
 export function ownOriginUrl(path: string): string {
-  const base = typeof document !== 'undefined' ? document.baseURI : (globalThis as { location?: Location }).location?.href ?? '';
+  const base = pageBase ?? (typeof document !== 'undefined' ? document.baseURI : (globalThis as { location?: Location }).location?.href ?? '');
   return new URL(path.replace(/^\//, ''), base).href;
 }
 
@@ -116,9 +123,15 @@ export async function loadNpmModel(id: string, opts: { cache?: boolean } = {}): 
       // a broken entry: fall through to the network and overwrite it
     }
   }
-  const index = await npmBuildIndex();
+  const index = await npmBuildIndex().catch((err) => {
+    realNotHere(e.id);
+    throw err;
+  });
   const rec = index.models[e.key];
-  if (!rec || rec.package !== e.package || rec.version !== e.version) throw new Error(`${e.id} (${e.package}@${e.version}) is not served by this build (npm-models/index.json)`);
+  if (!rec || rec.package !== e.package || rec.version !== e.version) {
+    realNotHere(e.id);
+    throw new Error(`${e.id} (${e.package}@${e.version}) is not served by this build (npm-models/index.json)`);
+  }
   const [jsonBytes, bin] = await Promise.all(rec.files.map((f) => fetchChecked(f.url, f.sha256)));
   const files: ModelFiles = { json: JSON.parse(new TextDecoder().decode(jsonBytes)), shards: [bin] };
   const m = await loadFromFiles(files, e.format as 'tfjs-graph' | 'tfjs-layers', e.format === 'tfjs-layers' ? e.featureNode : undefined);
@@ -136,6 +149,12 @@ export async function loadNpmModel(id: string, opts: { cache?: boolean } = {}): 
     }
   }
   return { ...m, id: e.id, entry: e, source: 'network', idbKey: key, cached, loadMs: performance.now() - t0 };
+}
+
+/** A real backbone neither served nor in IndexedDB: a typed error a UI turns into the consent question (src/realzoo/client/download.ts). */
+function realNotHere(id: string): void {
+  const p = realPinned(id);
+  if (p) throw new RealBackboneNotHere(id, p.bytes, p.files.length);
 }
 
 /** Removes one model's (or every npm model's) IndexedDB entries. */
@@ -219,6 +238,9 @@ export interface NpmCandidate {
   bytes: number;
   inputSize: number;
   featureDim: number;
+  featureNode: string | null;
+  /** the weights file the page loads (same origin, beside model.json), pinned by sha256 */
+  files: { url: string; sha256: string; bytes: number | null }[];
   licence: string;
   /** what the model was made for */
   task: string;
@@ -246,6 +268,8 @@ export function npmCandidates(ranker: Pick<PageRanker, 'scorer'>, ids: readonly 
     bytes: e.servedBytes,
     inputSize: e.input.size,
     featureDim: e.featureDim,
+    featureNode: e.featureNode,
+    files: [{ url: e.modelUrl.replace(/model\.json$/, 'weights.bin'), sha256: e.weightsSha256, bytes: null }],
     licence: e.licence,
     task: e.task,
     trainingData: e.trainingData,

@@ -1,6 +1,7 @@
 // The fine stage's description of a user model (FineModel): pure, page and Node.
 import type { Preprocess } from '../../encode/shared/manifest.ts';
-import type { FineModel, UserModelRecord } from './types.ts';
+import type { FineOnnxModel } from '../../fine/shared/types.ts';
+import type { UserModelRecord } from './types.ts';
 
 const IMAGENET = { scale: 1 / 255, mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };
 
@@ -24,7 +25,7 @@ export function userPreprocess(rec: Pick<UserModelRecord, 'info'>): Preprocess {
  * tensor is a graph output (the fine worker reads outputs only); otherwise null, and the worker
  * adds a features output itself.
  */
-export function toFineModel(rec: UserModelRecord): FineModel {
+export function toFineModel(rec: UserModelRecord): FineOnnxModel {
   return {
     id: rec.id,
     label: rec.name,

@@ -55,7 +55,9 @@ function register(name: string, wasmBase: string): Promise<string | null> {
   let p = registering.get(name);
   if (!p) {
     p = (async () => {
-      if (typeof document === 'undefined' && name !== 'cpu') return `${name}: only registered in the page`;
+      // a page or a worker (the fine stage runs tfjs models in one); never Node
+      const browser = typeof document !== 'undefined' || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+      if (!browser && name !== 'cpu') return `${name}: only registered in a browser (page or worker)`;
       if (name === 'webgpu') {
         const why = await webgpuAdapterWhy();
         if (why) return why;

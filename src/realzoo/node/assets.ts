@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { toArtifacts } from '../../npmzoo/shared/artifacts.ts';
 import type { NpmAssetIndex } from '../../npmzoo/shared/catalogue.ts';
 import { REAL_BACKBONES, REAL_BACKBONES_VERSION, realTfjsUrl, type RealBackbone } from '../shared/backbones.ts';
+import { realServedFiles } from '../shared/served.ts';
 import { readRealTfjs, REAL_SHARED } from './files.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -21,13 +21,7 @@ export function buildRealModelAssets(root = REAL_SHARED): { files: Map<string, U
   const index: NpmAssetIndex['models'] = {};
   for (const b of realTfjsBackbones()) {
     if (!existsSync(join(root, b.source, 'model.json'))) continue;
-    const src = readRealTfjs(b, root);
-    const art = toArtifacts(src);
-    const weights = new Uint8Array(art.weightData as ArrayBuffer);
-    const json = new TextEncoder().encode(JSON.stringify({
-      format: b.format === 'tfjs-graph' ? 'graph-model' : 'layers-model', modelTopology: src.json.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: art.weightSpecs }],
-    }));
+    const { json, weights } = realServedFiles(b.format as 'tfjs-layers' | 'tfjs-graph', readRealTfjs(b, root));
     const url = realTfjsUrl(b);
     const binUrl = url.replace(/model\.json$/, 'weights.bin');
     files.set(url, json);

@@ -2,7 +2,9 @@
 // src/realzoo/shared/real-page.gen.ts: model tokens for the ranker (ArchToVec of their weights +
 // metadata, the npm models' recipe: src/npmzoo/node/tokens.ts tfjsArchAndMacs) and catalogue
 // entries in the npm models' page format (what the build serves for each: src/realzoo/node/assets.ts),
-// so the page lists, ranks, caches and measures them through the npm models' path.
+// so the page lists, ranks, caches and measures them through the npm models' path. Also writes
+// src/realzoo/shared/real-pins.gen.ts, each file's pinned public address (src/realzoo/node/pins.ts);
+// `-- --pins-only` writes only that.
 import '../../npmzoo/node/tf-shim.ts';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,6 +19,7 @@ import type { NpmPageEntry } from '../../npmzoo/shared/page-set.ts';
 import { REAL_BACKBONES_VERSION, REAL_TFJS_IDS, realTfjsUrl } from '../shared/backbones.ts';
 import { buildRealModelAssets, realTfjsBackbones } from './assets.ts';
 import { readRealTfjs } from './files.ts';
+import { writeRealPins } from './pins.ts';
 
 export const REAL_PAGE_TS = resolve('src/realzoo/shared/real-page.gen.ts');
 /** Node's features of one backbone per format on the synthetic images, for the page's parity test */
@@ -25,6 +28,8 @@ export const REAL_PARITY = ['real:mobilenet_v1_0.25', 'real:tfhub_mobilenet_v1_0
 const REFERENCE_IMAGES = 3;
 
 export async function main(): Promise<void> {
+  writeRealPins();
+  if (process.argv.includes('--pins-only')) return;
   await ensureCpuOrBest('cpu');
   const served = buildRealModelAssets();
   const tokens: NpmModelToken[] = [];

@@ -10,9 +10,13 @@ import type { DeviceProfile, MeasuredCost, MicroBench, ModelCost } from '../../h
 import { startHardware, zooModel, type HardwareHandle } from '../../hardware/client/hardware-client.ts';
 import { predictCost } from '../../hardware/shared/cost-model.ts';
 import { tokenForOnnx } from '../../rank/client/ranker.ts';
-import { candidates, explainModel, loadResultsContext, rankAll, type Explanation, type ExtraModel, type Ranking, type ResultsContext } from './session.ts';
+import { candidates, explainModel, loadResultsContext, rankAll, type Explanation, type ExtraModel, type Ranking, type ResultsContext, type ScoredElsewhere } from './session.ts';
+import { Registry, fromEncoder, fromNpm, fromPublic, fromRealTfjs, fromUser, fromZoo } from '../../registry/shared/registry.ts';
+import { costDescription } from '../../catalogue/shared/public-page.ts';
+import type { PublicCheckedDetail } from '../../catalogue/client/public-models.ts';
+import type { RealDownloadInfo } from '../../realzoo/client/download.ts';
 import type { FineCheck } from '../shared/recommendation.ts';
-import { startFine, type FineHandle } from '../../fine/client/fine-client.ts';
+import { isTfjsModelId, startFine, tfjsFineModel, type FineHandle } from '../../fine/client/fine-client.ts';
 import type { FineModel, FineProgress } from '../../fine/shared/types.ts';
 import { addUserModel, listUserModels, removeUserModel, toFineModel, userModelCost, type UserModelRecord } from '../../openzoo/client/openzoo.ts';
 import { checkOnnx } from '../../openzoo/shared/validate.ts';
@@ -27,6 +31,12 @@ import { fineEligibility } from '../../fine/shared/eligible.ts';
 import { noRankerNote } from '../../rank/shared/no-ranker.ts';
 
 type Host = ReactiveControllerHost & HTMLElement & { resultsEl: ZsResults | null; profileEl: ZsDeviceProfile | null; publicEl: ZsPublicModels | null };
+
+/** What the registry needs of a checked ONNX file. */
+function onnxInfo(r: UserModelRecord) {
+  const s = r.info.input.shape[2];
+  return { sha256: r.sha256, params: r.info.params, macs: r.info.macs, bytes: r.bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null };
+}
 
 const STAGES: Record<FineProgress['stage'], string> = { loading: 'loading', features: 'features', scores: 'scores', probe: 'linear probe' };
 
@@ -44,6 +54,10 @@ export class ResultsController implements ReactiveController {
   private user: { record: UserModelRecord; extra: ExtraModel }[] = [];
   /** the tfjs candidates served by this app: npm packages' models (kind npm) and the real tfjs backbones (kind real) */
   private npm: ExtraModel[] = [];
+  /** the public catalogue's rows (scored by the public ranker in <zs-public-models>), for the current tokens */
+  private publicRows: ScoredElsewhere[] = [];
+  /** the one registry of this page's candidates (docs/registry.md): the table, the check and the latency measurement look models up here */
+  readonly registry = new Registry();
   /** real ImageNet-pretrained backbones served by this app: the ONNX encoders, as candidates (measured GT: data/real-gt) */
   private real: { record: UserModelRecord; extra: ExtraModel; preprocess: (typeof ENCODERS)[number]['preprocess'] }[] = [];
   private fineHandle: FineHandle | null = null;
@@ -62,6 +76,12 @@ export class ResultsController implements ReactiveController {
     h.addEventListener('zs-measure', (e) => void this.measure((e as CustomEvent<{ ids: string[] }>).detail.ids));
     h.addEventListener('zs-add-model', (e) => void this.addModel((e as CustomEvent<{ file: File }>).detail.file));
     h.addEventListener('zs-remove-model', (e) => void this.removeModel((e as CustomEvent<{ id: string }>).detail.id));
+    // the public catalogue joins the one table once scored; its checks come back as rows' checks and costs
+    h.addEventListener('zs-public-ranked', () => this.loadPublicRows());
+    h.addEventListener('zs-public-checked', (e) => this.publicChecked((e as CustomEvent<PublicCheckedDetail>).detail));
+    h.addEventListener('zs-public-check', (e) => void this.checkPublic((e as CustomEvent<{ ids: string[] }>).detail.ids));
+    h.addEventListener('zs-real-consent', (e) => void this.answerReal((e as CustomEvent<{ accept: boolean }>).detail.accept));
+    h.addEventListener('zs-real-files', (e) => void this.realFiles((e as CustomEvent<{ files: File[] }>).detail.files));
   }
 
   hostDisconnected(): void {
@@ -79,6 +99,7 @@ export class ResultsController implements ReactiveController {
     if (this.ctx) return this.ctx;
     this.ctxLoading ??= loadResultsContext();
     this.ctx = await this.ctxLoading;
+    this.registry.put(...this.ctx.catalogue.models.map((z) => fromZoo(z)));
     return this.ctx;
   }
 
@@ -133,13 +154,10 @@ export class ResultsController implements ReactiveController {
           version: USER_MODEL_FORMAT_VERSION, id: `real:${e.id}`, name: e.name, sha256: v.info.sha256,
           bytes: bytes.buffer as ArrayBuffer, info: v.info, addedAt: 0,
         };
-        const extra = {
-          ...(await this.tokenise(ctx, record, record.bytes)), kind: 'real' as const, source: 'ImageNet-1k', sourceDomain: 'natural_images', family: e.id.split(/[-.]/)[0],
-          // the first pinned address is the original public copy (src/encode/shared/manifest.ts)
-          provenance: { url: e.urls[0] ?? null, from: `${e.name}, ImageNet-1k classifier, pinned by sha256`, licence: e.licence ?? 'not stated', sha256: e.sha256 ?? v.info.sha256 },
-          checkable: true,
-        };
+        const entry = fromEncoder(e, onnxInfo(record), env.modelsBase);
+        const extra: ExtraModel = { prepared: tokenForOnnx(ctx.ranker, record.id, bytes), entry };
         this.real.push({ record, extra, preprocess: e.preprocess });
+        this.registry.put(entry);
         const c = this.userCost(record);
         if (c) this.costs.set(record.id, c);
       } catch (err) {
@@ -152,20 +170,13 @@ export class ResultsController implements ReactiveController {
     if (this.npm.length) return;
     try {
       const { npmCandidates } = await import('../../npmzoo/client/npm-models.ts'); // ~160 KB of generated tokens: loaded on use
-      this.npm = npmCandidates(ctx.ranker).map((c) => ({
-        prepared: c.token, kind: 'npm', label: `${c.label} (${c.packageVersion})`, params: c.params, macs: c.macs, bytes: c.bytes, inputSize: c.inputSize,
-        family: null, source: c.trainingData, sourceDomain: c.sourceDomain,
-        provenance: { url: `https://www.npmjs.com/package/${c.package}/v/${c.version}`, from: `${c.label}, from the npm package ${c.packageVersion}`, licence: c.licence, sha256: c.weightsSha256 },
-      }));
+      this.npm = npmCandidates(ctx.ranker).map((c) => ({ prepared: c.token, entry: fromNpm(c) }));
       // the real ImageNet backbones in tfjs (../shared/models/real, pinned by sha256): the same path
       for (const c of npmCandidates(ctx.ranker, REAL_TFJS_IDS)) {
         const b = REAL_BACKBONES.find((x) => x.id === c.id)!;
-        this.npm.push({
-          prepared: c.token, kind: 'real', label: b.label, params: c.params, macs: c.macs, bytes: c.bytes, inputSize: c.inputSize,
-          family: b.family, source: b.pretraining, sourceDomain: 'natural_images',
-          provenance: { url: b.original, from: `${b.label}, ${b.pretraining} classifier (ImageNet top-1 ${(100 * b.top1Here).toFixed(1)} % on 128-px images here)`, licence: b.licence, sha256: c.weightsSha256 },
-        });
+        this.npm.push({ prepared: c.token, entry: fromRealTfjs({ ...c, label: b.label }, b) });
       }
+      this.registry.put(...this.npm.map((x) => x.entry));
     } catch (e) {
       this.setStatus(`The npm models could not be prepared: ${(e as Error).message}`);
     }
@@ -196,11 +207,11 @@ export class ResultsController implements ReactiveController {
    */
   private predictNpm() {
     if (!this.micro) return;
-    for (const e of this.npm) {
-      const id = e.prepared.id;
-      if (this.costs.has(id) || !e.macs) continue;
-      this.costs.set(id, predictCost({ id, macs: e.macs, params: e.params ?? 0, bytes: e.bytes }, this.micro));
+    for (const { entry: e } of this.npm) {
+      if (this.costs.has(e.id) || !e.macs) continue;
+      this.costs.set(e.id, predictCost({ id: e.id, macs: e.macs, params: e.params ?? 0, bytes: e.bytes ?? 4 * (e.params ?? 0) }, this.micro));
     }
+    this.predictPublic();
   }
 
   private userCost(r: UserModelRecord): ModelCost | null {
@@ -212,7 +223,7 @@ export class ResultsController implements ReactiveController {
     const ctx = this.ctx, r = this.ranking, rep = this.report;
     if (!el || !ctx || !r || !rep?.tokens) return;
     const t = rep.tokens;
-    el.candidates = candidates(ctx, r, this.costs, this.extras(), this.fineChecks);
+    el.candidates = candidates(r, this.registry, this.costs, this.fineChecks, this.publicRows);
     el.meta = {
       ranker: { id: ctx.ranker.scorer.art.id, kind: 'cross', ms: r.ms },
       dataset: { classes: t.classes.length, images: t.stats.images, labelled: t.labelled, encoder: { id: t.encoder.id, sha256: t.encoder.sha256 } },
@@ -229,6 +240,7 @@ export class ResultsController implements ReactiveController {
     };
     el.userModels = this.user.map((u) => ({ id: u.record.id, label: u.record.name }));
     el.fine = { ...this.fineState, blocked: rep.plan.labelled ? this.eligibility().blocked : '' };
+    el.realConsent = this.realConsent ? { labels: this.realConsent.info.map((i) => i.label), files: this.realConsent.info.reduce((s, i) => s + i.files, 0), bytes: this.realConsent.info.reduce((s, i) => s + i.bytes, 0), hosts: [...new Set(this.realConsent.info.flatMap((i) => i.hosts))] } : null;
     el.busy = this.busy;
     this.pushPublic();
     this.host.requestUpdate();
@@ -250,8 +262,13 @@ export class ResultsController implements ReactiveController {
     }
   }
 
+  /** The check's view of a registry entry: how the worker gets its weights and features. */
   private fineModel(id: string): FineModel | null {
-    const z = this.ctx?.catalogue.models.find((m) => m.id === id);
+    const e = this.registry.get(id);
+    if (!e) return null;
+    // npm models and the real tfjs backbones run in tfjs, in the same worker
+    if (e.runtime === 'tfjs' && isTfjsModelId(id)) return tfjsFineModel(id, e.label);
+    const z = e.kind === 'zoo' ? this.ctx?.catalogue.models.find((m) => m.id === id) : undefined;
     if (z) {
       return {
         id, label: id, source: { url: new URL(`models/zoo/${z.file}`, document.baseURI).href }, sha256: z.sha256,
@@ -290,11 +307,17 @@ export class ResultsController implements ReactiveController {
   async runFine(ids: string[]) {
     const plan = this.report?.plan;
     if (!plan || this.fineState.running) return;
+    if (!(await this.realReady(ids, () => void this.runFine(ids)))) return;
     if (!plan.labelled) {
       this.fineState = { ...this.fineState, note: 'The check needs labelled classes (one subfolder per class).' };
       this.push();
       return;
     }
+    // public catalogue models need their file first (size shown, consent asked): <zs-public-models> runs them
+    const pub = ids.filter((id) => id.startsWith('public:'));
+    if (pub.length) void this.checkPublic(pub);
+    ids = ids.filter((id) => !id.startsWith('public:'));
+    if (!ids.length) return;
     const models = ids.map((id) => this.fineModel(id)).filter((m): m is FineModel => !!m);
     const notRunnable = ids.filter((id) => !models.some((m) => m.id === id));
     const ok = this.eligibility();
@@ -334,7 +357,7 @@ export class ResultsController implements ReactiveController {
         note: [
           ok.note,
           res.skipped.length ? `${res.skipped.length} image(s) skipped.` : '',
-          notRunnable.length ? `Not checked (tfjs models, from npm packages or tfjs backbones, run latency only for now): ${notRunnable.join(', ')}.` : '',
+          notRunnable.length ? `Not checked (not in the registry of this page): ${notRunnable.join(', ')}.` : '',
           ...failed.map((m) => `${m.id} failed: ${m.error ?? 'unknown error'}.`),
         ].filter(Boolean).join(' '),
       };
@@ -347,6 +370,7 @@ export class ResultsController implements ReactiveController {
   /** Latency of the given models measured on this device (WASM), replacing predictions. */
   async measure(ids: string[]) {
     if (!this.ctx || this.busy) return;
+    if (!(await this.realReady(ids, () => void this.measure(ids)))) return;
     if (!this.deviceKey) {
       this.busy = 'Measure this device first (above).';
       this.push();
@@ -360,10 +384,19 @@ export class ResultsController implements ReactiveController {
       for (const id of ids) {
         this.busy = `Measuring latency: ${++k} of ${ids.length} (${id})…`;
         this.push();
-        const z = this.ctx.catalogue.models.find((m) => m.id === id);
+        const e = this.registry.get(id);
+        if (!e) {
+          notes.push(`${id}: not in this page's registry.`);
+          continue;
+        }
+        if (e.kind === 'public') {
+          notes.push(`${id}: a public model is measured when it is checked (its file is downloaded on your consent).`);
+          continue;
+        }
+        const z = e.kind === 'zoo' ? this.ctx.catalogue.models.find((m) => m.id === id) : undefined;
         try {
           if (z) this.costs.set(id, (await this.hw.measure(zooModel(z))).cost);
-          else if (id.startsWith('npm:') || REAL_TFJS_IDS.includes(id)) this.costs.set(id, await this.measureNpm(id));
+          else if (e.runtime === 'tfjs') this.costs.set(id, await this.measureNpm(id));
           else {
             const u = this.user.find((x) => x.record.id === id) ?? this.real.find((x) => x.record.id === id);
             if (u) this.costs.set(id, (await userModelCost(u.record, { micro: this.micro!, hw: this.hw }).measure()).cost);
@@ -384,30 +417,149 @@ export class ResultsController implements ReactiveController {
   private async measureNpm(id: string): Promise<ModelCost> {
     const { measureNpmLatency } = await import('../../npmzoo/client/npm-models.ts');
     const lat = await measureNpmLatency(id);
-    const e = this.npm.find((x) => x.prepared.id === id)!;
+    const e = this.registry.get(id)!;
+    const bytes = e.bytes ?? 4 * (e.params ?? 0);
     return {
       version: 1, source: 'measured', modelId: id, modelSha256: '', backend: `tfjs-${lat.backend}` as MeasuredCost['backend'], threads: 1,
       createMs: lat.loadMs, coldMs: lat.coldMs, warm: lat.warm,
       throughput: { batch: 1, msPerBatch: lat.warm, imagesPerSec: 1000 / lat.warm.p50 },
-      modelBytes: e.bytes, peakMemoryBytes: e.bytes * 2, measuredAt: lat.measuredAt,
+      modelBytes: bytes, peakMemoryBytes: bytes * 2, measuredAt: lat.measuredAt,
     };
   }
 
   private async tokenise(ctx: ResultsContext, record: UserModelRecord, bytes: ArrayBuffer): Promise<ExtraModel> {
-    const prepared = tokenForOnnx(ctx.ranker, record.id, new Uint8Array(bytes));
-    const s = record.info.input.shape[2];
-    return {
-      prepared, kind: 'user', label: record.name, params: record.info.params, macs: record.info.macs, bytes: bytes.byteLength, inputSize: typeof s === 'number' && s > 0 ? s : null,
-      provenance: { url: null, from: 'your ONNX file (never uploaded)', licence: 'yours', sha256: record.sha256 },
-      checkable: true,
-    };
+    return { prepared: tokenForOnnx(ctx.ranker, record.id, new Uint8Array(bytes)), entry: fromUser(record.name, onnxInfo(record), record.id) };
+  }
+
+  // ------------------------------------------------------------ real tfjs backbones this build does not serve
+
+  /** asked in the page: the backbones to fetch, their size, and what to do once they are here */
+  private realConsent: { ids: string[]; info: RealDownloadInfo[]; resume: () => void } | null = null;
+  private realAbort: AbortController | null = null;
+
+  /** The real tfjs backbones among `ids` that neither this build serves nor IndexedDB holds (a clone without ../shared). */
+  private async missingReal(ids: string[]): Promise<string[]> {
+    const real = ids.filter((id) => REAL_TFJS_IDS.includes(id));
+    if (!real.length) return [];
+    const [{ npmBuildIndex, npmEntry }, { realBackboneStored }] = await Promise.all([import('../../npmzoo/client/npm-models.ts'), import('../../realzoo/client/download.ts')]);
+    const index = await npmBuildIndex().catch(() => null);
+    const out: string[] = [];
+    for (const id of real) if (!index?.models[npmEntry(id).key] && !(await realBackboneStored(id))) out.push(id);
+    return out;
+  }
+
+  /** true: go on; false: the size is shown and consent asked first, and the action resumes once they are here. */
+  private async realReady(ids: string[], resume: () => void): Promise<boolean> {
+    const need = await this.missingReal(ids);
+    if (!need.length) return true;
+    const { realBackboneDownload } = await import('../../realzoo/client/download.ts');
+    this.realConsent = { ids: need, info: need.map(realBackboneDownload), resume };
+    this.push();
+    return false;
+  }
+
+  private async answerReal(accept: boolean) {
+    const c = this.realConsent;
+    if (!c) return;
+    if (!accept) {
+      this.realAbort?.abort();
+      this.realConsent = null;
+      this.fineState = { ...this.fineState, note: `Nothing was downloaded (${c.ids.length} backbone(s) declined).` };
+      this.push();
+      return;
+    }
+    const { getRealBackbone } = await import('../../realzoo/client/download.ts');
+    this.realAbort = new AbortController();
+    const failed: string[] = [];
+    for (const id of c.ids) {
+      try {
+        await getRealBackbone(id, {
+          consent: true, signal: this.realAbort.signal,
+          onProgress: (p) => {
+            this.busy = `Downloading ${id}: ${p.filesDone} of ${p.files} files, ${(p.bytesDone / 1e6).toFixed(1)} of ${(p.bytes / 1e6).toFixed(1)} MB, ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s${p.secondsLeft != null ? `, about ${duration(p.secondsLeft)} left` : ''}`;
+            this.push();
+          },
+        });
+      } catch (e) {
+        failed.push(`${id}: ${(e as Error).message}. You can give its files through "Use files you already have".`);
+      }
+    }
+    this.busy = '';
+    this.realAbort = null;
+    this.realConsent = null;
+    if (failed.length) {
+      this.fineState = { ...this.fineState, note: failed.join(' ') };
+      this.push();
+      return;
+    }
+    c.resume();
+  }
+
+  /** "Use files you already have" for the backbones asked about: matched by sha256, stored when a model is complete. */
+  private async realFiles(files: File[]) {
+    const c = this.realConsent;
+    const { acceptRealBackboneFiles } = await import('../../realzoo/client/download.ts');
+    const r = await acceptRealBackboneFiles(files);
+    this.fineState = { ...this.fineState, note: r.message };
+    if (c && !(await this.missingReal(c.ids)).length) {
+      this.realConsent = null;
+      c.resume();
+    }
+    this.push();
+  }
+
+  // ------------------------------------------------------------ the public catalogue's rows
+
+  /** The public catalogue, scored for the current tokens by <zs-public-models>: rows of kind 'public' in the one table. */
+  private loadPublicRows() {
+    const pub = this.host.publicEl;
+    if (!pub || pub.tokens !== this.report?.tokens) return;
+    this.publicRows = pub.ranked().map(({ model, score, standing, licence }) => ({ entry: fromPublic(model, licence), fit: standing, raw: score }));
+    this.registry.put(...this.publicRows.map((x) => x.entry));
+    for (const [id, c] of pub.measured) this.costs.set(`public:${id}`, c);
+    this.predictPublic();
+    this.push();
+  }
+
+  /** Public models' costs: predicted from their catalogue GMACs, parameters and operators until measured here. */
+  private predictPublic() {
+    const pub = this.host.publicEl;
+    if (!this.micro || !pub) return;
+    const models = new Map(pub.ranked().map((r) => [`public:${r.model.id}`, r.model]));
+    for (const row of this.publicRows) {
+      const id = row.entry.id;
+      if (this.costs.has(id)) continue;
+      const d = costDescription(models.get(id)!);
+      if (d) this.costs.set(id, predictCost({ ...d, id }, this.micro));
+    }
+  }
+
+  /** "Check" of public models picked in the table: <zs-public-models> asks for consent, downloads (pinned, sha256), checks and measures. */
+  private async checkPublic(ids: string[]) {
+    const pub = this.host.publicEl;
+    if (!pub) return;
+    pub.images = this.report?.plan.labelled ? this.labelledImages() : [];
+    await pub.checkIds(ids.filter((id) => id.startsWith('public:')).map((id) => id.slice('public:'.length)));
+    pub.scrollIntoView?.({ block: 'nearest' });
+  }
+
+  private publicChecked(d: PublicCheckedDetail) {
+    for (const c of d.checks) {
+      const id = `public:${c.id}`;
+      if (c.fine) this.fineChecks.set(id, { status: c.fine.status, accuracy: c.fine.probe?.accuracy, logme: c.fine.scores?.LogME, error: c.fine.error });
+      else if (c.error || c.fineError) this.fineChecks.set(id, { status: c.status === 'cancelled' ? 'cancelled' : 'failed', error: c.error ?? c.fineError });
+      if (c.measured) this.costs.set(id, c.measured);
+    }
+    this.push();
   }
 
   private async loadUserModels(ctx: ResultsContext) {
     try {
       const list = await listUserModels();
+      for (const u of this.user) this.registry.delete(u.record.id);
       this.user = [];
       for (const r of list) this.user.push({ record: r, extra: await this.tokenise(ctx, r, r.bytes) });
+      this.registry.put(...this.user.map((u) => u.extra.entry));
     } catch (e) {
       this.setStatus(`Your stored models could not be read: ${(e as Error).message}`);
     }
@@ -426,6 +578,7 @@ export class ResultsController implements ReactiveController {
     }
     try {
       this.user.push({ record: res.model, extra: await this.tokenise(ctx, res.model, res.model.bytes) });
+      this.registry.put(this.user[this.user.length - 1].extra.entry);
       const c = this.userCost(res.model);
       if (c) this.costs.set(res.model.id, c);
       this.busy = `${file.name} added and ranked with the zoo.`;
@@ -440,6 +593,7 @@ export class ResultsController implements ReactiveController {
   async removeModel(id: string) {
     await removeUserModel(id);
     this.user = this.user.filter((u) => u.record.id !== id);
+    this.registry.delete(id);
     this.costs.delete(id);
     this.fineChecks.delete(id);
     this.rerank();

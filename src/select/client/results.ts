@@ -28,6 +28,9 @@ const mb = (b: number | null | undefined) => (b == null ? '—' : `${(b / 1e6).t
 const msf = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 const compact = (n: number | null) => (n == null ? '—' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 
+/** rows shown before "show all" (the public catalogue adds ~900 after the models measured here) */
+const ROWS_SHOWN = 60;
+
 const COLUMNS: { key: SortKey; label: string; title: string }[] = [
   { key: 'rank', label: '#', title: 'final position under your budgets' },
   { key: 'label', label: 'model', title: 'open the card: why this model' },
@@ -47,6 +50,7 @@ export class ZsResults extends LitElement {
     explain: { attribute: false },
     fine: { attribute: false },
     busy: { attribute: false },
+    realConsent: { attribute: false },
     userModels: { attribute: false },
     imported: { state: true },
     sortKey: { state: true },
@@ -57,6 +61,8 @@ export class ZsResults extends LitElement {
     budgets: { state: true },
     allowInferredTop: { state: true },
     showResearch: { state: true },
+    showPublic: { state: true },
+    showAllRows: { state: true },
     method: { state: true },
     selected: { state: true },
     k: { state: true },
@@ -68,6 +74,8 @@ export class ZsResults extends LitElement {
   explain: ((id: string) => Explanation | null) | null = null;
   fine: FineUiState = { running: false, line: '', done: 0, total: 0, note: '' };
   busy = '';
+  /** real tfjs backbones this build does not serve: fetched from their pinned public copies on consent (size first) */
+  realConsent: { labels: string[]; files: number; bytes: number; hosts: string[] } | null = null;
   userModels: { id: string; label: string }[] = [];
   imported: Recommendation | null = null;
   sortKey: SortKey = 'rank';
@@ -81,10 +89,15 @@ export class ZsResults extends LitElement {
   allowInferredTop = false;
   /** the models trained here, a research instrument (32x32 CNNs on small sets): off by default */
   showResearch = false;
+  /** the public catalogue's rows (ONNX Model Zoo and published tables; weights downloaded on consent) */
+  showPublic = true;
+  /** the table shows the first ROWS_SHOWN rows unless asked for all (the public catalogue adds ~900) */
+  showAllRows = false;
   method: CombineMethod = 'task';
   selected: string | null = null;
   k = 3;
   importError = '';
+  private rowsCache: { cands: CandidateInput[]; key: string; rows: ResultRow[] } | null = null;
   private pareto: Chart | null = null;
   private radar: Chart | null = null;
 
@@ -109,6 +122,7 @@ export class ZsResults extends LitElement {
     .measured { background: #d9f2d9; }
     .predicted { background: #eee; font-style: italic; }
     .user { background: #fde7c8; }
+    .public { background: #dbe8ff; }
     .breaks { background: #fde2e2; }
     .front { background: #dbe7ff; }
     .chart { position: relative; height: 300px; margin: .5rem 0 1rem; }
@@ -128,8 +142,13 @@ export class ZsResults extends LitElement {
   rows(): ResultRow[] {
     if (this.imported) return this.imported.rows;
     if (!this.candidates) return [];
-    const cands = this.showResearch ? this.candidates : this.candidates.filter((c) => c.kind !== 'zoo');
-    return buildRows(cands, this.method, this.budgets, { allowInferredTop: this.allowInferredTop });
+    // called several times per render, and the public catalogue makes ~1,000 rows: once per inputs
+    const key = JSON.stringify([this.method, this.budgets, this.allowInferredTop, this.showResearch, this.showPublic]);
+    if (this.rowsCache?.cands === this.candidates && this.rowsCache.key === key) return this.rowsCache.rows;
+    const cands = this.candidates.filter((c) => (this.showResearch || c.kind !== 'zoo') && (this.showPublic || c.kind !== 'public'));
+    const rows = buildRows(cands, this.method, this.budgets, { allowInferredTop: this.allowInferredTop });
+    this.rowsCache = { cands: this.candidates, key, rows };
+    return rows;
   }
 
   recommendation(): Recommendation | null {
@@ -159,7 +178,9 @@ export class ZsResults extends LitElement {
     if (rows.length && !this.imported && !performance.getEntriesByName('zs:first-table').length) performance.mark('zs:first-table');
     const c = this.renderRoot.querySelector<HTMLCanvasElement>('#pareto');
     this.pareto?.destroy();
-    this.pareto = c && rows.some((r) => r.cost) ? paretoChart(c, rows, (id) => (this.selected = id)) : null;
+    // the chart: every model but the public catalogue's long tail (the first ROWS_SHOWN rows of it)
+    const charted = rows.filter((r, i) => r.kind !== 'public' || i < ROWS_SHOWN || r.evidence === 'checked');
+    this.pareto = c && charted.some((r) => r.cost) ? paretoChart(c, charted, (id) => (this.selected = id)) : null;
     const rc = this.renderRoot.querySelector<HTMLCanvasElement>('#ability');
     this.radar?.destroy();
     this.radar = null;
@@ -237,7 +258,8 @@ export class ZsResults extends LitElement {
     return html`<tr class="${r.feasible ? '' : 'infeasible'} ${this.selected === r.id ? 'selected' : ''}" data-model=${r.id}>
       <td class="num">${r.rank}</td>
       <td><button class="link" @click=${() => (this.selected = r.id)} aria-label="Why ${r.label}">${r.label}</button>
-        ${r.kind === 'user' ? html` <span class="tag user">your model</span>` : r.kind === 'npm' ? html` <span class="tag user" title="a real pre-trained model shipped by an npm package, served by this app">npm</span>` : nothing}
+        ${r.kind === 'user' ? html` <span class="tag user">your model</span>` : r.kind === 'npm' ? html` <span class="tag user" title="a real pre-trained model shipped by an npm package, served by this app">npm</span>`
+          : r.kind === 'public' ? html` <span class="tag public" data-evidence=${r.evidence ?? ''} title=${r.evidence === 'published' ? 'public catalogue: published transfer results on other datasets; weights downloaded on your consent' : 'public catalogue: metadata only (inferred); weights downloaded on your consent'}>public · ${r.evidence === 'checked' ? 'checked' : r.evidence === 'published' ? 'published' : 'inferred'}</span>` : nothing}
         ${r.onPareto ? html` <span class="tag front" title="no other model is both better and faster">Pareto</span>` : nothing}
         ${r.feasible ? nothing : html` <span class="tag breaks">breaks ${r.violations.map((v) => ({ latencyMs: 'latency', bytes: 'size', memoryBytes: 'memory', imagesPerSec: 'throughput' })[v]).join(', ')}</span>`}</td>
       <td class="num">${r.rankerScore.toFixed(3)} <span class="muted">(#${r.rankerRank})</span></td>
@@ -266,7 +288,8 @@ export class ZsResults extends LitElement {
     return html`<section class="card" id="card" aria-label="Why ${r.label}">
       <h3>${r.label} <button @click=${() => (this.selected = null)} aria-label="Close the card">×</button></h3>
       <p>
-        ${r.kind === 'user' ? 'Your model' : r.kind === 'real' ? 'A real ImageNet-pretrained backbone (ONNX, pinned by sha256), served by this app' : r.kind === 'npm' ? 'A real pre-trained model from an npm package (tfjs), served by this app' : `${r.family} trained by ZooScout`}${r.source ? html`, ${r.kind === 'npm' || r.kind === 'real' ? 'trained on' : 'fine-tuned on'} <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
+        ${r.kind === 'user' ? 'Your model' : r.kind === 'real' ? `A real ImageNet-pretrained backbone (${r.runtime === 'tfjs' ? 'tfjs' : 'ONNX'}, pinned by sha256), served by this app` : r.kind === 'npm' ? 'A real pre-trained model from an npm package (tfjs), served by this app'
+          : r.kind === 'public' ? `A public model (${r.evidenceKind === 'published' ? 'with published transfer results on other datasets' : 'metadata only'}; ${r.files?.length ? 'weights downloaded from their pinned address on your consent' : 'no pinned weights'})` : `${r.family} trained by ZooScout`}${r.source ? html`, ${r.kind === 'npm' || r.kind === 'real' || r.kind === 'public' ? 'trained on' : 'fine-tuned on'} <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
         ${compact(r.params)} parameters, ${r.macs ? `${(r.macs / 1e6).toFixed(1)} M MACs, ` : ''}${mb(r.cost?.bytes ?? r.bytes)}${r.inputSize ? `, input ${r.inputSize}×${r.inputSize}` : ''}.
         Fit: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}${r.measuredStanding != null ? html`: the ranker’s standing averaged with <strong>${(100 * r.measuredStanding).toFixed(0)}%</strong>, the share of the measured models it beat on the tasks nearest your data` : r.rankerRaw !== undefined ? ': the ranker’s standing alone; never measured' : ''}).
         ${r.fine?.status === 'done' && r.fine.accuracy !== undefined ? html`Checked on your images: <strong>${(100 * r.fine.accuracy).toFixed(1)}%</strong> linear-probe accuracy${r.fine.logme !== undefined ? `, LogME ${r.fine.logme.toFixed(3)}` : ''}.` : 'Not checked on your images yet.'}
@@ -274,7 +297,10 @@ export class ZsResults extends LitElement {
       </p>
       ${r.provenance ? html`<p id="provenance">Source: ${r.provenance.url ? html`<a href=${r.provenance.url} target="_blank" rel="noopener noreferrer">${r.provenance.from}</a>` : r.provenance.from}.
         Licence: ${r.provenance.licence}.${r.provenance.sha256 ? html` Weights sha256 <code>${r.provenance.sha256}</code>.` : nothing}
-        Registry id <code>${r.id}</code>.</p>` : nothing}
+        Registry id <code>${r.id}</code>${r.featureNode ? html`, features from <code>${r.featureNode}</code>` : nothing}.</p>` : nothing}
+      ${!this.imported && r.checkable && !(r.fine?.status === 'done') ? html`<p><button id="card-check" ?disabled=${this.fine.running || !(this.meta?.dataset.labelled ?? false)}
+        @click=${() => this.emit(r.kind === 'public' ? 'zs-public-check' : 'zs-fine-run', { ids: [r.id] })}>Check ${r.label} on your images</button>
+        ${r.kind === 'public' ? html`<span class="muted">The size is shown and your consent asked before anything is downloaded.</span>` : nothing}</p>` : nothing}
       ${ex
         ? html`<h4>Your data is nearest to these training tasks</h4>
           <ul id="near">${ex.near.map((t) => html`<li><strong>${t.id}</strong> (${t.domain.replace(/_/g, ' ')}, similarity ${t.similarity.toFixed(2)}):
@@ -291,8 +317,8 @@ export class ZsResults extends LitElement {
     if (this.imported) return nothing;
     const labelled = this.meta?.dataset.labelled ?? false;
     const checkable = this.topIds(this.k, true).length > 0;
-    // tfjs models (npm packages, tfjs backbones) among the top rows are passed over: say so
-    const skippedTfjs = this.rows().slice(0, this.k).filter((r) => !r.checkable).map((r) => r.label);
+    // models without reachable weights among the top rows (public ones with no pinned file) are passed over: say so
+    const skipped = this.rows().slice(0, this.k).filter((r) => !r.checkable).map((r) => r.label);
     return html`<section aria-label="Check the top models on your images" id="fine">
       <h3>Check the top models on your images</h3>
       <p class="muted">Runs the top models on your images in this tab (features, LogME and other scores, and a linear probe with successive halving), then moves them to the top in order of measured accuracy.</p>
@@ -300,14 +326,22 @@ export class ZsResults extends LitElement {
         <label>How many <select id="fine-k" @change=${(e: Event) => (this.k = Number((e.target as HTMLSelectElement).value))}>
           ${[2, 3, 5, 8].map((k) => html`<option value=${k} ?selected=${k === this.k}>${k}</option>`)}</select></label>
         <button id="fine-run" ?disabled=${f.running || !labelled || !!f.blocked || !checkable} @click=${() => this.emit('zs-fine-run', { ids: this.topIds(this.k, true) })}
-          title="ONNX models (the zoo and yours); the npm (tfjs) models are measured for latency only">Check the top ${this.k} here</button>
+          title="ONNX models in onnxruntime-web, tfjs models (npm packages, tfjs backbones) in tfjs, both in a worker">Check the top ${this.k} here</button>
         <button id="measure-run" ?disabled=${f.running || !!this.busy} @click=${() => this.emit('zs-measure', { ids: this.topIds(this.k) })}>Measure their latency here</button>
         ${f.running ? html`<button id="fine-cancel" @click=${() => this.emit('zs-fine-cancel')}>Cancel</button>` : nothing}
       </div>
       ${labelled ? nothing : html`<p class="muted">The check needs labelled classes (one subfolder per class).</p>`}
       ${labelled && f.blocked ? html`<p class="muted" id="fine-blocked">${f.blocked}</p>` : nothing}
-      ${skippedTfjs.length ? html`<p class="muted" id="fine-tfjs">The check runs ONNX models only for now: it takes the top ${this.k} ONNX models and passes over ${skippedTfjs.join(', ')} (tfjs; their latency can be measured).</p>` : nothing}
-      ${labelled && !f.blocked && !checkable ? html`<p class="muted" id="fine-none">The check runs ONNX models: your own (add one below) or the models trained here (tick "Include the models trained here"). The npm (tfjs) models are measured for latency only, for now.</p>` : nothing}
+      ${skipped.length ? html`<p class="muted" id="fine-skipped">The check takes the top ${this.k} models with weights it can reach and passes over ${skipped.join(', ')} (no pinned weights).</p>` : nothing}
+      ${labelled && !f.blocked && !checkable ? html`<p class="muted" id="fine-none">No model in the table has weights the check can reach.</p>` : nothing}
+      ${this.realConsent ? html`<div class="banner" id="real-consent" role="alertdialog" aria-label="download consent">
+        <p>${this.realConsent.labels.join(', ')} ${this.realConsent.labels.length > 1 ? 'are' : 'is'} not in this copy of the app. Download <strong id="real-consent-bytes">${mb(this.realConsent.bytes)}</strong>
+          (${this.realConsent.files} files) from ${this.realConsent.hosts.join(' or ')}? Each file is checked against its pinned sha256 and kept in this browser. Nothing of yours is sent.</p>
+        <button id="real-consent-yes" @click=${() => this.emit('zs-real-consent', { accept: true })}>Download</button>
+        <button id="real-consent-no" @click=${() => this.emit('zs-real-consent', { accept: false })}>Cancel</button>
+        <label class="button">Use files you already have<input id="real-files" type="file" multiple
+          @change=${(e: Event) => { const i = e.target as HTMLInputElement; const files = [...(i.files ?? [])]; i.value = ''; if (files.length) this.emit('zs-real-files', { files }); }}></label>
+      </div>` : nothing}
       ${f.running ? html`<progress max=${f.total || 1} value=${f.done} aria-label="Fine stage progress"></progress>` : nothing}
       <p id="fine-status" aria-live="polite">${f.line}${f.note ? html` ${f.note}` : nothing}${this.busy ? html` ${this.busy}` : nothing}</p>
     </section>`;
@@ -335,6 +369,7 @@ export class ZsResults extends LitElement {
     }
     const families = [...new Set(all.map((r) => r.family).filter((f): f is string => !!f))].sort();
     const rows = sortRows(filterRows(all, { text: this.text, family: this.family, feasibleOnly: this.feasibleOnly }), this.sortKey, this.sortDir);
+    const shown = this.showAllRows || this.text ? rows : rows.slice(0, ROWS_SHOWN);
     const feasible = all.filter((r) => r.feasible).length;
     const ro = !!this.imported;
     const top = all[0];
@@ -349,8 +384,9 @@ export class ZsResults extends LitElement {
         <label>Max latency (ms)<input id="budget-latency" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxLatencyMs', 1)}></label>
         <label>Max size (MB)<input id="budget-size" type="number" min="0" step="any" ?disabled=${ro} @change=${this.setBudget('maxBytes', 1e6)}></label>
         <label>Min images/s<input id="budget-throughput" type="number" min="0" step="any" .value=${this.budgets.minImagesPerSec !== undefined ? String(this.budgets.minImagesPerSec) : ''} ?disabled=${ro} @change=${this.setBudget('minImagesPerSec', 1)}></label>
+        <label><span>Include the public catalogue</span><input id="show-public" type="checkbox" .checked=${this.showPublic} ?disabled=${ro} @change=${(e: Event) => (this.showPublic = (e.target as HTMLInputElement).checked)}></label>
         <label><span>Include the models trained here (research)</span><input id="show-zoo" type="checkbox" .checked=${this.showResearch} ?disabled=${ro} @change=${(e: Event) => (this.showResearch = (e.target as HTMLInputElement).checked)}></label>
-        <label><span>Inferred models may be the top pick</span><input id="allow-inferred" type="checkbox" .checked=${this.allowInferredTop} ?disabled=${ro} @change=${(e: Event) => (this.allowInferredTop = (e.target as HTMLInputElement).checked)}></label>
+        <label><span>Models never measured here (published, inferred) may be the top pick</span><input id="allow-inferred" type="checkbox" .checked=${this.allowInferredTop} ?disabled=${ro} @change=${(e: Event) => (this.allowInferredTop = (e.target as HTMLInputElement).checked)}></label>
         <label>Order by<select id="method" ?disabled=${ro} @change=${(e: Event) => (this.method = (e.target as HTMLSelectElement).value as CombineMethod)}>
           <option value="task">task score</option><option value="objective">score × speed and size</option><option value="shadow">vote: score, latency, size</option></select></label>
         <label>Search<input id="filter-text" type="search" .value=${this.text} @input=${(e: Event) => (this.text = (e.target as HTMLInputElement).value)}></label>
@@ -358,12 +394,12 @@ export class ZsResults extends LitElement {
           <option value="">all</option>${families.map((f) => html`<option value=${f}>${f}</option>`)}</select></label>
         <label><span>Within budgets only</span><input id="filter-feasible" type="checkbox" .checked=${this.feasibleOnly} @change=${(e: Event) => (this.feasibleOnly = (e.target as HTMLInputElement).checked)}></label>
       </div>
-      <p class="muted" id="summary" aria-live="polite">${feasible} of ${all.length} models within your budgets · showing ${rows.length}.</p>
+      <p class="muted" id="summary" aria-live="polite">${feasible} of ${all.length} models within your budgets · showing ${shown.length}${shown.length < rows.length ? html` of ${rows.length} <button id="show-all-rows" class="link" @click=${() => (this.showAllRows = true)}>show all</button>` : nothing}.</p>
       <div style="overflow-x:auto"><table id="results-table">
         <caption class="sr">Models ranked for your data</caption>
         <thead><tr>${COLUMNS.map((c) => html`<th scope="col" aria-sort=${this.sortKey === c.key ? (this.sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}>
           <button title=${c.title} data-sort=${c.key} @click=${() => this.sortBy(c.key)}>${c.label}${this.sortKey === c.key ? (this.sortDir === 'asc' ? ' ▲' : ' ▼') : ''}</button></th>`)}</tr></thead>
-        <tbody>${rows.map((r) => this.renderRow(r))}</tbody>
+        <tbody>${shown.map((r) => this.renderRow(r))}</tbody>
       </table></div>
       ${this.renderCard(all)}
       ${all.some((r) => r.cost)

@@ -4,11 +4,12 @@ import { loadPageRanker, rankModels, type PageRanker } from '../../rank/client/r
 import type { PreparedModel, DatasetInput } from '../../rank/shared/features.ts';
 import { b64ToF32 } from '../../rank/shared/artifact.ts';
 import type { DatasetTokens } from '../../tokens/shared/format.ts';
-import type { ZooCatalogue, ZooModelEntry } from '../../zoo/shared/catalogue.ts';
+import type { ZooCatalogue } from '../../zoo/shared/catalogue.ts';
 import type { ModelCost } from '../../hardware/shared/types.ts';
 import { EXPLAIN_FORMAT, EXPLAIN_VERSION, domainAbility, meanByDomain, meanDirection, measuredRank, nearestTasks, type ExplainFile, type NearTask } from '../shared/explain.ts';
 import { blendWithMeasured, measuredTask, neighbourScores, standing, type MeasuredTask } from '../shared/neighbour.ts';
-import type { CandidateInput, FineCheck, Provenance } from '../shared/recommendation.ts';
+import type { CandidateInput, FineCheck } from '../shared/recommendation.ts';
+import type { Registry, RegistryEntry } from '../../registry/shared/registry.ts';
 
 export interface ResultsContext {
   ranker: PageRanker;
@@ -52,21 +53,18 @@ export async function loadResultsContext(): Promise<ResultsContext> {
   return { ranker, catalogue, explain, tasks, measured };
 }
 
-/** A model beside the zoo, already tokenised: one the user added (open zoo) or an npm package's. */
+/** A model beside the zoo, already tokenised for the cross-attention ranker, with its registry entry. */
 export interface ExtraModel {
   prepared: PreparedModel;
-  kind: 'user' | 'npm' | 'real';
-  label: string;
-  family?: string | null;
-  source?: string | null;
-  sourceDomain?: string | null;
-  params: number | null;
-  macs: number | null;
-  bytes: number;
-  inputSize: number | null;
-  provenance?: Provenance;
-  /** runs in the ONNX fine stage (false: a tfjs model) */
-  checkable?: boolean;
+  entry: RegistryEntry;
+}
+
+/** A model the cross-attention ranker does not score (the public catalogue: the public ranker does), with its fit. */
+export interface ScoredElsewhere {
+  entry: RegistryEntry;
+  /** standing among its own source's models for the user's data, 0..1 */
+  fit: number;
+  raw: number;
 }
 
 export interface Ranking {
@@ -97,34 +95,24 @@ export function rankAll(ctx: ResultsContext, tokens: DatasetTokens, extra: Extra
   return { input, models, scores, measured, fit: blendWithMeasured(scores, measured), ms };
 }
 
-export function candidates(ctx: ResultsContext, r: Ranking, costs: Map<string, ModelCost>, extra: ExtraModel[], fine: Map<string, FineCheck>): CandidateInput[] {
-  const zoo = new Map(ctx.catalogue.models.map((m) => [m.id, m]));
-  const ex = new Map(extra.map((e) => [e.prepared.id, e]));
-  return r.models.map((m, i) => {
-    const z: ZooModelEntry | undefined = zoo.get(m.id);
-    const e = ex.get(m.id);
+/** The table's candidates: the registry entries the rankers scored, with their fit, cost here and check. */
+export function candidates(r: Ranking, registry: Pick<Registry, 'get'>, costs: Map<string, ModelCost>, fine: Map<string, FineCheck>, elsewhere: ScoredElsewhere[] = []): CandidateInput[] {
+  const rows: CandidateInput[] = r.models.map((m, i) => {
+    const entry = registry.get(m.id);
+    if (!entry) throw new Error(`${m.id} was ranked but is not in the registry`);
     return {
-      id: m.id,
-      label: z ? m.id : e?.label ?? m.id,
-      kind: z ? 'zoo' : e?.kind ?? 'user',
-      family: z?.family ?? e?.family ?? null,
-      params: z?.params ?? e?.params ?? null,
-      macs: z?.macs ?? e?.macs ?? null,
-      bytes: z?.bytes ?? e?.bytes ?? null,
-      inputSize: z ? z.preprocess.crop : e?.inputSize ?? null,
-      source: z?.source ?? e?.source ?? null,
-      sourceDomain: z?.sourceDomain ?? e?.sourceDomain ?? null,
+      ...entry,
       rankerScore: r.fit[i],
       rankerRaw: r.scores[i],
       measuredStanding: Number.isFinite(r.measured[i]) ? r.measured[i] : null,
       cost: costs.get(m.id) ?? null,
       fine: fine.get(m.id),
-      provenance: z
-        ? { url: null, from: `trained by ZooScout (models/zoo, \`npm run zoo:train\`)${z.source && z.source !== 'pool' ? `, fine-tuned on ${z.source}` : ''}`, licence: 'this project’s', sha256: z.sha256 }
-        : e?.provenance,
-      checkable: z ? true : e?.checkable ?? e?.kind === 'user',
     };
   });
+  for (const s of elsewhere) {
+    rows.push({ ...s.entry, rankerScore: s.fit, rankerRaw: s.raw, measuredStanding: null, cost: costs.get(s.entry.id) ?? null, fine: fine.get(s.entry.id) });
+  }
+  return rows;
 }
 
 export interface Explanation {

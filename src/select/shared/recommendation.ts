@@ -4,14 +4,14 @@
 // class names: only counts and the encoder that made the tokens. See docs/results.md.
 import { recommend, paretoFront, hwFigures, type Budgets, type CombineMethod, type HwFigures, type HwMetric } from '../../hardware/shared/combine.ts';
 import type { DeviceProfile, ModelCost } from '../../hardware/shared/types.ts';
+import type { CandidateKind, RegistryEntry } from '../../registry/shared/registry.ts';
 
 export const RECOMMENDATION_FORMAT = 'zooscout.recommendation';
-/** 2: rows carry `provenance` (origin link, licence, sha256); version 1 files are still read */
-export const RECOMMENDATION_VERSION = 2;
+/** 3: rows are registry entries (files, feature node, runtime, evidence kind; docs/registry.md) and kind may be 'public'; 2: rows carry `provenance`; versions 1 and 2 are still read */
+export const RECOMMENDATION_VERSION = 3;
+const READABLE_VERSIONS = [1, 2, 3];
 
-/** Where a candidate comes from. */
-/** zoo: trained here; user: an ONNX model the user added; npm: a real pre-trained model shipped by an npm package; real: an ImageNet-pretrained backbone served by this app (the ONNX encoders) */
-export type CandidateKind = 'zoo' | 'user' | 'npm' | 'real';
+export type { CandidateKind, Provenance } from '../../registry/shared/registry.ts';
 
 export interface FineCheck {
   status: 'done' | 'failed' | 'cancelled';
@@ -21,31 +21,10 @@ export interface FineCheck {
   error?: string;
 }
 
-/** Where a candidate's weights come from, as its source states it. */
-export interface Provenance {
-  /** the original public address (model card, package page or pinned file), or null (trained here, the user's file) */
-  url: string | null;
-  /** what the weights are and where they were taken from, in words */
-  from: string;
-  /** licence as stated by the source */
-  licence: string;
-  /** sha256 of the weights file this page uses (the package file for npm models), or null */
-  sha256: string | null;
-}
-
-export interface CandidateInput {
-  /** registry id: unique across kinds (zoo ids, real:<encoder>, npm:<package>/<id>, user:<sha256>) */
-  id: string;
-  label: string;
-  kind: CandidateKind;
-  family: string | null;
-  params: number | null;
-  macs: number | null;
-  bytes: number | null;
-  inputSize: number | null;
-  /** dataset the model was fine-tuned on ('pool' = pre-trained only), null when unknown */
-  source: string | null;
-  sourceDomain: string | null;
+/** A registry entry (src/registry/shared/registry.ts) with its fit for the user's data and its cost here.
+ * The registry fields after `sourceDomain` are optional only because version 1 and 2 exports lack them. */
+export interface CandidateInput extends Omit<RegistryEntry, 'featureNode' | 'runtime' | 'files' | 'evidenceKind' | 'provenance' | 'checkable'>,
+  Partial<Pick<RegistryEntry, 'featureNode' | 'runtime' | 'files' | 'evidenceKind' | 'provenance' | 'checkable'>> {
   /**
    * fit for the user's data, what orders the table (higher is better, 0..1 for a ranking made in
    * the page): the ranker's standing among the candidates (share of them it scores above), averaged
@@ -59,28 +38,30 @@ export interface CandidateInput {
   measuredStanding?: number | null;
   cost: ModelCost | null;
   fine?: FineCheck;
-  provenance?: Provenance;
-  /** the check on the user's images can run it (ONNX: the zoo, user files, the ONNX backbones); tfjs models not yet */
-  checkable?: boolean;
 }
 
 /**
  * What a row's fit rests on: 'checked' = probed on the user's images here; 'measured' = the model's
- * own ground truth on the measured tasks nearest the data; 'inferred' = the ranker alone (tokens from
- * metadata and weights, no measurement of this model anywhere).
+ * own ground truth on the measured tasks nearest the data; 'published' = the public ranker, fitted on
+ * published transfer tables that hold this model (other datasets); 'inferred' = a ranker alone
+ * (tokens from metadata and weights, no measurement of this model anywhere).
  */
-export type Evidence = 'checked' | 'measured' | 'inferred';
+export type Evidence = 'checked' | 'measured' | 'published' | 'inferred';
 
-export function evidenceOf(c: Pick<CandidateInput, 'fine' | 'measuredStanding'>): Evidence {
+export function evidenceOf(c: Pick<CandidateInput, 'fine' | 'measuredStanding' | 'evidenceKind'>): Evidence {
   if (c.fine?.status === 'done' && c.fine.accuracy !== undefined) return 'checked';
-  return c.measuredStanding != null ? 'measured' : 'inferred';
+  if (c.measuredStanding != null) return 'measured';
+  return c.evidenceKind === 'published' ? 'published' : 'inferred';
 }
+
+/** Evidence that may make a top pick by default: checked on the user's images or measured near them. */
+export const onEvidence = (e: Evidence) => e === 'checked' || e === 'measured';
 
 /** The default budget of the top pick: at least this many images a second on this device (measured or predicted). */
 export const DEFAULT_MIN_IMAGES_PER_SEC = 10;
 
 export interface RowOptions {
-  /** let a model whose only evidence is the ranker ('inferred') be the top pick (default false) */
+  /** let a model never measured here ('published' or 'inferred') be the top pick (default false) */
   allowInferredTop?: boolean;
 }
 
@@ -105,7 +86,7 @@ export interface DatasetSummary {
 
 export interface Recommendation {
   format: typeof RECOMMENDATION_FORMAT;
-  version: typeof RECOMMENDATION_VERSION;
+  version: number;
   createdAt: string;
   ranker: { id: string; kind: 'cross' | 'self'; ms: number };
   dataset: DatasetSummary;
@@ -125,8 +106,11 @@ export function buildRows(cands: CandidateInput[], method: CombineMethod, budget
   const byRanker = cands.map((c, i) => i).sort((a, b) => cands[b].rankerScore - cands[a].rankerScore || a - b);
   const rankerRank = new Map(byRanker.map((i, r) => [i, r + 1]));
   const maxScore = Math.max(...cands.map((c) => c.rankerScore));
-  // a checked model's task score sits above every unchecked one, ordered by accuracy
-  const taskScore = cands.map((c) => (c.fine?.status === 'done' && c.fine.accuracy !== undefined ? maxScore + 1 + c.fine.accuracy : c.rankerScore));
+  // a checked model's task score sits above every unchecked one, ordered by accuracy; the public
+  // catalogue's fit comes from another ranker (a standing among its own ~900 models, not comparable):
+  // unchecked, those rows follow every model the cross-attention ranker scored, in their own order
+  const taskScore = cands.map((c) => (c.fine?.status === 'done' && c.fine.accuracy !== undefined ? maxScore + 1 + c.fine.accuracy
+    : c.kind === 'public' ? c.rankerScore - 2 : c.rankerScore));
   const UNKNOWN: HwFigures = { latencyMs: 0, bytes: 0, memoryBytes: 0, imagesPerSec: Infinity };
   const hw = cands.map((c) => (c.cost ? hwFigures(c.cost) : UNKNOWN));
   // the objective needs positive figures: without a cost, only the task score can decide
@@ -145,11 +129,11 @@ export function buildRows(cands: CandidateInput[], method: CombineMethod, budget
   );
   const costed = cands.map((_, i) => i).filter((i) => cands[i].cost);
   const front = new Set(paretoFront(costed.map((i) => taskScore[i]), costed.map((i) => hw[i].latencyMs)).map((k) => costed[k]));
-  // the top pick rests on evidence: an 'inferred' first row gives way to the best model within the
-  // budgets that was measured or checked (the rest keep their order)
+  // the top pick rests on evidence: a first row never measured here ('published', 'inferred') gives
+  // way to the best model within the budgets that was measured or checked (the rest keep their order)
   const order = ranked.slice();
-  if (!opts.allowInferredTop && order.length && evidenceOf(cands[Number(order[0].id)]) === 'inferred') {
-    const k = order.findIndex((r) => r.feasible && evidenceOf(cands[Number(r.id)]) !== 'inferred');
+  if (!opts.allowInferredTop && order.length && !onEvidence(evidenceOf(cands[Number(order[0].id)]))) {
+    const k = order.findIndex((r) => r.feasible && onEvidence(evidenceOf(cands[Number(r.id)])));
     if (k > 0) order.unshift(...order.splice(k, 1));
   }
   return order.map((r, pos) => {
@@ -222,7 +206,7 @@ export function filterRows(rows: ResultRow[], f: RowFilter): ResultRow[] {
 export const CSV_COLUMNS = [
   'rank', 'id', 'label', 'kind', 'evidence', 'family', 'source', 'source_domain', 'fit_score', 'fit_rank', 'ranker_raw', 'measured_standing', 'checked_accuracy', 'checked_logme',
   'latency_ms', 'latency_measured', 'images_per_s', 'size_bytes', 'memory_bytes', 'params', 'macs', 'input_size', 'feasible', 'violations', 'pareto',
-  'sha256', 'origin', 'licence',
+  'sha256', 'origin', 'licence', 'runtime', 'feature_node', 'files',
 ] as const;
 
 const csvCell = (v: unknown): string => {
@@ -239,6 +223,7 @@ export function toCsv(rec: Recommendation): string {
       r.cost?.latencyMs, r.cost ? r.cost.measured : null, r.cost?.imagesPerSec, r.cost?.bytes ?? r.bytes, r.cost?.memoryBytes, r.params, r.macs,
       r.inputSize, r.feasible, r.violations.join(' '), r.onPareto,
       r.provenance?.sha256, r.provenance?.url ?? r.provenance?.from, r.provenance?.licence,
+      r.runtime, r.featureNode, r.files?.map((f) => `${f.url ?? '(local)'}#sha256=${f.sha256}`).join(' '),
     ].map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
@@ -254,7 +239,7 @@ export function parseRecommendation(text: string): Recommendation {
   }
   const r = j as Recommendation;
   if (!r || r.format !== RECOMMENDATION_FORMAT) throw new Error('This JSON file is not a ZooScout recommendation.');
-  if (r.version !== RECOMMENDATION_VERSION && r.version !== 1) throw new Error(`This recommendation is format version ${r.version}; this page reads version ${RECOMMENDATION_VERSION}.`);
+  if (!READABLE_VERSIONS.includes(r.version)) throw new Error(`This recommendation is format version ${r.version}; this page reads version ${RECOMMENDATION_VERSION}.`);
   if (!Array.isArray(r.rows) || !r.dataset || !r.settings) throw new Error('This recommendation file is incomplete.');
   for (const row of r.rows) {
     if (typeof row.id !== 'string' || typeof row.rank !== 'number' || typeof row.rankerScore !== 'number') throw new Error('This recommendation file has a malformed row.');
@@ -272,7 +257,9 @@ export function whyTopPick(top: ResultRow, budgets: Budgets, nearest: string[] =
     ? `it scored best when checked on your images (${(100 * top.fine!.accuracy!).toFixed(1)}% linear-probe accuracy)`
     : ev === 'measured'
       ? `its measured results on the tasks nearest your data${nearest.length ? ` (${nearest.join(', ')})` : ''} put it above ${(100 * top.measuredStanding!).toFixed(0)}% of the models measured there, averaged with the ranker's view`
-      : "the ranker alone puts it first (inferred from its tokens: never measured; check it on your images before relying on it)";
+      : ev === 'published'
+        ? 'the ranker fitted on published transfer results puts it first (published on other datasets, never measured here; check it on your images before relying on it)'
+        : "the ranker alone puts it first (inferred from its tokens: never measured; check it on your images before relying on it)";
   const cost = top.cost
     ? `it runs at ${top.cost.imagesPerSec >= 100 ? top.cost.imagesPerSec.toFixed(0) : top.cost.imagesPerSec.toFixed(1)} images/s here (${top.cost.measured ? 'measured' : 'predicted'})`
     : 'its cost here is not known yet';
