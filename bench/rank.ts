@@ -1,9 +1,11 @@
 // `npm run bench:rank [-- --data DIR] [-- --no-page]`: the rankers judged in four quadrants,
 // measured on the spot from the committed weights (models/ranker/) and the measured GT
 // (data/zoo-gt), beside random, priors, heuristics, Copeland of heuristics and the
-// Model-Spider-style baseline; then the GT noise ceiling, scoring time, and the last line
+// Model-Spider-style baseline; then the GT noise ceiling, scoring time, the line
 // `blind-datasets tau_w: X.XXX (LogME X.XXX)`; before it, the real pre-trained npm models' block
-// (src/npmzoo/node/bench-real.ts) and its line `real-models tau_w: X.XXX (LogME X.XXX)`.
+// (src/npmzoo/node/bench-real.ts) and its line `real-models tau_w: X.XXX (LogME X.XXX)`; last, every
+// real model measured here as one candidate set (src/rank/node/bench-real-models.ts), ending with
+// `real blind-datasets top-3 checked tau_w: …` and `real blind-datasets tau_w: … (best prior …)`.
 import '../src/rank/node/tf-shim.ts';
 import { rerankTopK } from '../src/metrics/aggregate.ts';
 import { spawnSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts
 import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
 import { ceilingOf, loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
 import { realModelsBench } from '../src/npmzoo/node/bench-real.ts';
+import { realModelsBlock } from '../src/rank/node/bench-real-models.ts';
 import { meanDirection } from '../src/select/shared/explain.ts';
 import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores } from '../src/select/shared/neighbour.ts';
 
@@ -170,6 +173,13 @@ export async function main(): Promise<void> {
   console.log(real.mixedLine);
   console.log(real.line);
   console.log(`blind-datasets tau_w: ${bd.tau.toFixed(3)} (LogME ${lm.tau.toFixed(3)})`);
+  // every real model measured here (npm + ImageNet backbones) as one candidate set: issue 18's block, last
+  if (!dataDir) {
+    const rb = realModelsBlock({ scorer, taskTok: a.taskTok, split: sp });
+    for (const l of rb.lines) console.log(l);
+    console.log(rb.checkedLine);
+    console.log(rb.rankerLine);
+  }
 }
 
 main().catch((e) => {

@@ -9,7 +9,8 @@ import type { ZsApp } from '../ui/app.ts';
 import type { ZsResults } from './client/results.ts';
 import { parseRecommendation, CSV_COLUMNS } from './shared/recommendation.ts';
 import { toCsv } from './shared/recommendation.ts';
-import { standings } from './shared/neighbour.ts';
+import { fitScores } from './shared/fit.ts';
+import { meanDirection } from './shared/explain.ts';
 import { loadResultsContext, rankAll, type ResultsContext } from './client/session.ts';
 
 let context: ResultsContext | null = null;
@@ -80,12 +81,15 @@ describe('results page', () => {
     expect(real.every((c) => c.checkable)).to.equal(true);
     expect(real.map((c) => c.runtime).sort()).to.deep.equal(['onnx', 'onnx', 'onnx', 'tfjs', 'tfjs', 'tfjs', 'tfjs']);
     for (const c of real) expect(c.measuredStanding, c.id).to.be.within(0, 1);
-    // fit = (share of the candidates the ranker scores it above + measured standing) / 2 (the public
-    // catalogue's rows are scored by the public ranker: checked below)
+    // fit = the standing ridge's prediction for a model measured here (clamped to 0..1), else the
+    // share of the candidates the ranker scores it above (the public catalogue's rows: checked below)
     const cross = el.candidates!.filter((c) => c.kind !== 'public');
-    const raw = cross.map((c) => c.rankerRaw!);
-    const st = standings(raw);
-    cross.forEach((c, j) => expect(Math.abs(c.rankerScore - (c.measuredStanding == null ? st[j] : (st[j] + c.measuredStanding) / 2)), c.id).to.be.lessThan(1e-9));
+    const dir = meanDirection(r0.input.centres, r0.input.n, ctx().explain.p);
+    const { fit, predicted } = fitScores(cross.map((c) => c.id), cross.map((c) => c.rankerRaw!), ctx().ridge, dir);
+    cross.forEach((c, j) => expect(Math.abs(c.rankerScore - fit[j]), c.id).to.be.lessThan(1e-9));
+    const measuredIdsSr = new Set(ctx().ridge.models);
+    cross.forEach((c, j) => expect(Number.isFinite(predicted[j]), c.id).to.equal(measuredIdsSr.has(c.id)));
+    expect(cross.filter((c) => c.kind === 'real' || c.kind === 'npm').every((c) => measuredIdsSr.has(c.id)), 'every real and npm model is measured').to.equal(true);
     expect(Array.from(r0.fit).every((v) => v >= 0 && v <= 1)).to.equal(true);
     await until(() => el.candidates!.every((c) => c.cost || c.kind === 'public'), 'costs from the device micro-benchmark');
     // the public catalogue joins the one table (kind public), after the models measured here
@@ -175,6 +179,9 @@ describe('results page', () => {
     fam.dispatchEvent(new Event('change'));
     input.value = '';
     input.dispatchEvent(new Event('change'));
+    // the default throughput budget back: the checks below take the top rows within it
+    thr.value = '10';
+    thr.dispatchEvent(new Event('change'));
     q<HTMLInputElement>(el, '#show-public').click();
     await el.updateComplete;
     expect(el.rows().some((r) => r.kind === 'public')).to.equal(true);

@@ -1,8 +1,9 @@
 // `npm run rank:explain`: writes models/ranker/explain.json, what the results page needs to explain
 // a recommendation: every training task's ranker input (for "your data is nearest to ...") and the
 // ground-truth accuracies measured on it (the zoo's data/zoo-gt, the npm models' data/npm-gt and the real backbones' data/real-gt),
-// and the k of the measured-neighbour score (src/select/shared/neighbour.ts), chosen by
-// leave-one-dataset-out over these tasks. Rerun after `npm run rank:train` (the PCA must match) or
+// the k of the measured-neighbour score (src/select/shared/neighbour.ts) and the lambda of the
+// standing ridge (the page's fit for measured models), both chosen by leave-one-dataset-out over
+// these tasks. Rerun after `npm run rank:train` (the PCA must match) or
 // after new GT.
 import './tf-shim.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { assemble } from './assemble.ts';
 import { SHARED_DATASETS } from '../../zoo/node/dataset.ts';
 import { EXPLAIN_FORMAT, EXPLAIN_VERSION, type ExplainFile } from '../../select/shared/explain.ts';
 import { chooseNeighbourK, measuredTask } from '../../select/shared/neighbour.ts';
+import { chooseStandingLambda } from '../shared/standing-ridge.ts';
+import { measuredRows } from '../../select/shared/fit.ts';
 import { parseGt } from '../../npmzoo/shared/report.ts';
 
 const OUT = 'models/ranker/explain.json';
@@ -41,7 +44,11 @@ const tasks = kept
       accuracy: Object.fromEntries([...a.gt.acc.get(t.id)!, ...(npmAcc.get(t.id) ?? [])].map(([m, v]) => [m, round(v)])),
     };
   });
-const choice = chooseNeighbourK(tasks.map((t, i) => measuredTask(t.id, t.dataset, inputs[i].centres, t.classes, art.pca.p, new Map(Object.entries(t.accuracy)))));
+const measured = tasks.map((t, i) => measuredTask(t.id, t.dataset, inputs[i].centres, t.classes, art.pca.p, new Map(Object.entries(t.accuracy))));
+const choice = chooseNeighbourK(measured);
+// the page's fit for measured models: lambda by leave-one-dataset-out over every task and model here
+const { models: srModels, rows: srRows } = measuredRows(measured);
+const sr = chooseStandingLambda(srModels, srRows);
 const file: ExplainFile = {
   format: EXPLAIN_FORMAT,
   version: EXPLAIN_VERSION,
@@ -49,10 +56,12 @@ const file: ExplainFile = {
   p: art.pca.p,
   domains: [...new Set(tasks.map((t) => t.domain))].sort(),
   neighbour: { k: choice.k, tried: choice.tried.map((x) => ({ ...x, tau: round(x.tau) })) },
+  standingRidge: { lambda: sr.lambda, tried: sr.tried.map((x) => ({ ...x, tau: round(x.tau) })) },
   tasks,
 };
 writeFileSync(OUT, JSON.stringify(file));
 const models = new Set(tasks.flatMap((t) => Object.keys(t.accuracy)));
 console.log(`${OUT}: ${tasks.length} tasks, ${models.size} measured models (${[...models].filter((m) => m.startsWith('npm:')).length} npm, ${[...models].filter((m) => m.startsWith('real:')).length} real backbones), ${file.domains.length} domains, ${(JSON.stringify(file).length / 1024).toFixed(0)} KiB`);
+console.log(`standing ridge lambda = ${sr.lambda} (leave-one-dataset-out weighted tau over ${srModels.length} models: ${sr.tried.map((x) => `${x.lambda} ${x.tau.toFixed(3)}`).join(', ')})`);
 console.log(`measured-neighbour k = ${choice.k} (leave-one-dataset-out weighted tau: ${choice.tried.map((x) => `k=${x.k} ${x.tau.toFixed(3)}`).join(', ')})`);
 scorer.dispose();

@@ -34,7 +34,7 @@ const ROWS_SHOWN = 60;
 const COLUMNS: { key: SortKey; label: string; title: string }[] = [
   { key: 'rank', label: '#', title: 'final position under your budgets' },
   { key: 'label', label: 'model', title: 'open the card: why this model' },
-  { key: 'rankerScore', label: 'fit score', title: 'fit for your data, 0..1: the ranker\u2019s standing among these models, averaged with how the model measured on the tasks nearest yours where it was measured' },
+  { key: 'rankerScore', label: 'fit score', title: 'fit for your data, 0..1: for a model measured here, its standing predicted from every measured task and how tasks like yours shift it (standing ridge); for your own models, the ranker\u2019s standing among these models; for the public catalogue, its standing among the catalogue (published evidence)' },
   { key: 'accuracy', label: 'checked here', title: 'linear-probe accuracy on your images (fine stage)' },
   { key: 'latencyMs', label: 'latency', title: 'batch-1 latency on this device: measured here, or predicted' },
   { key: 'bytes', label: 'size', title: 'model file size' },
@@ -291,7 +291,7 @@ export class ZsResults extends LitElement {
         ${r.kind === 'user' ? 'Your model' : r.kind === 'real' ? `A real ImageNet-pretrained backbone (${r.runtime === 'tfjs' ? 'tfjs' : 'ONNX'}, pinned by sha256), served by this app` : r.kind === 'npm' ? 'A real pre-trained model from an npm package (tfjs), served by this app'
           : r.kind === 'public' ? `A public model (${r.evidenceKind === 'published' ? 'with published transfer results on other datasets' : 'metadata only'}; ${r.files?.length ? 'weights downloaded from their pinned address on your consent' : 'no pinned weights'})` : `${r.family} trained by ZooScout`}${r.source ? html`, ${r.kind === 'npm' || r.kind === 'real' || r.kind === 'public' ? 'trained on' : 'fine-tuned on'} <strong>${r.source}</strong>${r.sourceDomain ? ` (${r.sourceDomain.replace(/_/g, ' ')})` : ''}` : ''}.
         ${compact(r.params)} parameters, ${r.macs ? `${(r.macs / 1e6).toFixed(1)} M MACs, ` : ''}${mb(r.cost?.bytes ?? r.bytes)}${r.inputSize ? `, input ${r.inputSize}×${r.inputSize}` : ''}.
-        Fit: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}${r.measuredStanding != null ? html`: the ranker’s standing averaged with <strong>${(100 * r.measuredStanding).toFixed(0)}%</strong>, the share of the measured models it beat on the tasks nearest your data` : r.rankerRaw !== undefined ? ': the ranker’s standing alone; never measured' : ''}).
+        Fit: #${r.rankerRank} (score ${r.rankerScore.toFixed(3)}${r.kind === 'public' ? ': its standing among the public catalogue, from the ranker fitted on published results' : r.measuredStanding != null ? html`: its standing predicted from every measured task and how tasks like yours shift it; it beat <strong>${(100 * r.measuredStanding).toFixed(0)}%</strong> of the measured models on the tasks nearest your data` : r.rankerRaw !== undefined ? ': the cross-attention ranker’s standing alone; never measured' : ''}).
         ${r.fine?.status === 'done' && r.fine.accuracy !== undefined ? html`Checked on your images: <strong>${(100 * r.fine.accuracy).toFixed(1)}%</strong> linear-probe accuracy${r.fine.logme !== undefined ? `, LogME ${r.fine.logme.toFixed(3)}` : ''}.` : 'Not checked on your images yet.'}
         ${r.cost ? html`Latency ${msf(r.cost.latencyMs)} ms on ${r.cost.backend.toUpperCase()}, ${r.cost.measured ? 'measured on this device' : 'predicted from its graph and this device’s micro-benchmark'}.` : ''}
       </p>

@@ -4,7 +4,8 @@
 import type { DatasetInput } from '../../rank/shared/features.ts';
 
 export const EXPLAIN_FORMAT = 'zooscout.explain';
-export const EXPLAIN_VERSION = 2;
+/** 3: `standingRidge` (the lambda of the page's fit for measured models) */
+export const EXPLAIN_VERSION = 3;
 
 export interface ExplainTask {
   id: string;
@@ -26,6 +27,8 @@ export interface ExplainFile {
   domains: string[];
   /** the measured-neighbour score's k (neighbour.ts), chosen by leave-one-dataset-out over these tasks (v2) */
   neighbour: { k: number; tried: { k: number; tau: number; tasks: number }[] };
+  /** the standing ridge's lambda (src/rank/shared/standing-ridge.ts), chosen by leave-one-dataset-out over these tasks and every measured model (v3) */
+  standingRidge: { lambda: number; tried: { lambda: number; tau: number }[] };
   tasks: ExplainTask[];
 }
 

@@ -256,7 +256,7 @@ export function whyTopPick(top: ResultRow, budgets: Budgets, nearest: string[] =
   const why = ev === 'checked'
     ? `it scored best when checked on your images (${(100 * top.fine!.accuracy!).toFixed(1)}% linear-probe accuracy)`
     : ev === 'measured'
-      ? `its measured results on the tasks nearest your data${nearest.length ? ` (${nearest.join(', ')})` : ''} put it above ${(100 * top.measuredStanding!).toFixed(0)}% of the models measured there, averaged with the ranker's view`
+      ? `its measured results on the tasks nearest your data${nearest.length ? ` (${nearest.join(', ')})` : ''} put it above ${(100 * top.measuredStanding!).toFixed(0)}% of the models measured there, and its standing predicted for your data from every measured task is ${top.rankerScore.toFixed(2)}`
       : ev === 'published'
         ? 'the ranker fitted on published transfer results puts it first (published on other datasets, never measured here; check it on your images before relying on it)'
         : "the ranker alone puts it first (inferred from its tokens: never measured; check it on your images before relying on it)";

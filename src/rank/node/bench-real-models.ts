@@ -1,0 +1,163 @@
+// bench:rank's block for the real models (issue 18): every real model measured here — the npm
+// packages' models (data/npm-gt) and the ImageNet backbones (data/real-gt) — as one candidate set on
+// the zoo's tasks. Quadrants: blind datasets (leave one dataset out: nothing of the scored dataset is
+// read), blind models and double blind (the cross-attention ranker, trained on the zoo only, has never
+// seen a real model's GT; methods that need a model's own GT have no score there). Methods without a
+// forward pass, forward-pass scores on every candidate, and a method followed by the page's check of
+// its top 3 (the check runs the GT protocol on the user's images, so its result here is the GT cell).
+// Ends with the issue's two lines.
+import { rerankTopK } from '../../metrics/aggregate.ts';
+import { mulberry32 } from '../../shared/random.ts';
+import type { Scorer } from '../model/scorer.ts';
+import type { DatasetInput } from '../shared/features.ts';
+import type { DatasetTokens } from '../../tokens/shared/format.ts';
+import { evaluate, type QuadrantResult, type Split } from './assemble.ts';
+import { ceilingOf, emptyGt, loadGt, type GtTable } from './data.ts';
+import { meanDirection } from '../../select/shared/explain.ts';
+import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores, standing, type MeasuredTask } from '../../select/shared/neighbour.ts';
+import { chooseStandingLambda, fitStandingRidge, Gram, predictStandingRidge, type MeasuredRow } from '../shared/standing-ridge.ts';
+import { NPM_MODEL_TOKENS } from '../../npmzoo/shared/npm-tokens.gen.ts';
+import { REAL_MODEL_TOKENS } from '../../realzoo/shared/real-page.gen.ts';
+import { npmPrepareInputs } from '../../npmzoo/shared/tokens.ts';
+import { REAL_BACKBONES } from '../../realzoo/shared/backbones.ts';
+
+type Score = (t: string, ms: string[]) => ArrayLike<number> | null;
+interface Method { name: string; passes: (n: number) => string; f: Score; quadrants: ('bd' | 'bm' | 'db')[]; models?: string[] }
+
+/** npm-gt and real-gt as one table (same tasks, same protocol) */
+export function realModelsGt(): GtTable {
+  const g = emptyGt('data/npm-gt + data/real-gt');
+  for (const src of [loadGt('data/npm-gt', 'npm-gt-csv-only'), loadGt('data/real-gt', 'real-gt-csv-only')]) {
+    for (const k of ['acc', 'halfA', 'halfB', 'scores'] as const) {
+      const into = g[k] as Map<string, Map<string, unknown>>;
+      for (const [t, row] of src[k] as Map<string, Map<string, unknown>>) {
+        if (!into.has(t)) into.set(t, new Map());
+        for (const [id, v] of row) into.get(t)!.set(id, v);
+      }
+    }
+  }
+  return g;
+}
+
+export interface RealBlock {
+  lines: string[];
+  /** `real blind-datasets top-3 checked tau_w: X.XXX (LogME on all Y.YYY)` */
+  checkedLine: string;
+  /** `real blind-datasets tau_w: X.XXX (best prior Z.ZZZ)` */
+  rankerLine: string;
+}
+
+export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, DatasetTokens>; split: Split }): RealBlock {
+  const { scorer, split: sp } = o;
+  const g = realModelsGt();
+  const tasks = [...g.acc.keys()].filter((t) => o.taskTok.has(t)).sort();
+  const models = [...new Set([...g.acc.values()].flatMap((r) => [...r.keys()]))].sort();
+  const ds = (t: string) => t.split('/')[0];
+  const inputs = new Map<string, DatasetInput>(tasks.map((t) => [t, scorer.datasetInput(o.taskTok.get(t)!)]));
+  const dir = new Map(tasks.map((t) => { const i = inputs.get(t)!; return [t, meanDirection(i.centres, i.n, i.centres.length / i.n)]; }));
+
+  // metadata
+  const TOK = { ...NPM_MODEL_TOKENS, models: [...NPM_MODEL_TOKENS.models, ...REAL_MODEL_TOKENS.models] };
+  const params = new Map<string, number>(TOK.models.map((m) => [m.id, m.meta.params]));
+  for (const b of REAL_BACKBONES) params.set(b.id, b.params);
+  const top1 = new Map(REAL_BACKBONES.map((b) => [b.id, b.top1Here]));
+  const withTop1 = models.filter((m) => top1.has(m));
+  // the cross-attention ranker: every real model with a token (the ONNX encoders' tokens come from their graph in the page)
+  const tokModels = models.filter((m) => TOK.models.some((x) => x.id === m));
+  const prepared = scorer.prepare(npmPrepareInputs(TOK, tokModels));
+  const crossAll = scorer.scoreMany(tasks.map((t) => inputs.get(t)!), prepared, 'cross');
+  const cross = new Map(tasks.map((t, i) => [t, crossAll[i]] as const));
+  const crossOf: Score = (t, ms) => (ms.every((m) => tokModels.includes(m)) ? ms.map((m) => cross.get(t)![tokModels.indexOf(m)]) : null);
+
+  // measured standings and the no-forward-pass methods, leave one dataset out
+  const rows: MeasuredRow[] = tasks.map((t) => ({ id: t, dataset: ds(t), x: dir.get(t)!, standing: Float64Array.from(models, (m) => standing(g.acc.get(t)!, m) ?? NaN) }));
+  const rowOf = new Map(rows.map((r) => [r.id, r]));
+  const gram = new Gram(rows);
+  const lambdas = new Map<string, number>();
+  const ridgeCache = new Map<string, ReturnType<typeof fitStandingRidge>>();
+  const ridge = (d: string) => {
+    if (!ridgeCache.has(d)) {
+      const train = rows.filter((r) => r.dataset !== d);
+      const { lambda } = chooseStandingLambda(models, train, undefined, gram); // training datasets only
+      lambdas.set(d, lambda);
+      ridgeCache.set(d, fitStandingRidge(models, train, lambda, gram));
+    }
+    return ridgeCache.get(d)!;
+  };
+  const standingRidge: Score = (t, ms) => { const v = predictStandingRidge(ridge(ds(t)), rowOf.get(t)!, gram); return ms.map((m) => v[models.indexOf(m)]); };
+  const meanStanding: Score = (t, ms) => ms.map((m) => {
+    const v = rows.filter((r) => r.dataset !== ds(t)).map((r) => r.standing[models.indexOf(m)]).filter(Number.isFinite);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+  });
+  const measured: MeasuredTask[] = tasks.map((t) => { const i = inputs.get(t)!; return measuredTask(t, ds(t), i.centres, i.n, i.centres.length / i.n, g.acc.get(t)!); });
+  const kOf = new Map<string, number>();
+  const nearest: Score = (t, ms) => {
+    if (!kOf.has(ds(t))) kOf.set(ds(t), chooseNeighbourK(measured.filter((u) => u.dataset !== ds(t))).k);
+    const v = neighbourScores(measured.find((u) => u.id === t)!.direction, measured, ms, { k: kOf.get(ds(t))!, excludeDatasets: new Set([ds(t)]) });
+    return v.every(Number.isFinite) ? v : null;
+  };
+  const logme: Score = (t, ms) => { const v = ms.map((m) => g.scores.get(t)?.get(m)?.LogME ?? NaN); return v.every(Number.isFinite) ? v : null; };
+  const gtOf = (t: string, ms: string[]) => ms.map((m) => g.acc.get(t)!.get(m)!);
+  const checked = (f: Score, k = 3): Score => (t, ms) => { const s = f(t, ms); return s ? rerankTopK(s, gtOf(t, ms), k) : null; };
+  const none = () => '0';
+  const all = (n: number) => String(n);
+
+  const methods: Method[] = [
+    { name: 'random (mean of 100 draws)', passes: none, f: () => null, quadrants: ['bd', 'bm', 'db'] },
+    { name: 'prior: size (params)', passes: none, f: (_t, ms) => ms.map((m) => params.get(m) ?? NaN), quadrants: ['bd', 'bm', 'db'] },
+    { name: `prior: ImageNet top-1 (the ${withTop1.length} models with one)`, passes: none, f: (_t, ms) => ms.map((m) => top1.get(m)!), quadrants: ['bd', 'bm', 'db'], models: withTop1 },
+    { name: 'prior: mean standing on the other datasets', passes: none, f: meanStanding, quadrants: ['bd'] },
+    { name: 'prior: standing on the nearest other-dataset tasks', passes: none, f: nearest, quadrants: ['bd'] },
+    { name: 'LogME on every candidate', passes: all, f: logme, quadrants: ['bd', 'bm', 'db'] },
+    { name: 'cross-attention ranker (zoo-trained) *', passes: none, f: crossOf, quadrants: ['bd', 'bm', 'db'], models: tokModels },
+    { name: '  + check of its top 3', passes: () => '3', f: checked(crossOf), quadrants: ['bd', 'bm', 'db'], models: tokModels },
+    { name: 'page fit until now: mean(cross, nearest) *', passes: none, f: (t, ms) => { const c = crossOf(t, ms), n = nearest(t, ms); return c && n ? blendWithMeasured(c, n) : null; }, quadrants: ['bd'], models: tokModels },
+    { name: 'standing ridge (residual over the mean prior)', passes: none, f: standingRidge, quadrants: ['bd'] },
+    { name: '  + check of its top 3', passes: () => '3', f: checked(standingRidge), quadrants: ['bd'] },
+    { name: 'prior: mean standing + check of its top 3', passes: () => '3', f: checked(meanStanding), quadrants: ['bd'] },
+  ];
+  const quads = [
+    { key: 'bd' as const, name: 'blind datasets', tasks },
+    { key: 'bm' as const, name: 'blind models', tasks: tasks.filter((t) => sp.trainDatasets.includes(ds(t))) },
+    { key: 'db' as const, name: 'double blind', tasks: tasks.filter((t) => sp.blindDatasets.includes(ds(t))) },
+  ];
+  const randomEval = (ts: string[], ms: string[]): QuadrantResult => {
+    const rs: QuadrantResult[] = [];
+    for (let d = 0; d < 100; d++) { const rand = mulberry32(1000 + d); rs.push(evaluate(g.acc, ts, ms, (_t, m) => m.map(() => rand()))); }
+    const avg = (k: keyof QuadrantResult) => rs.reduce((s, r) => s + r[k], 0) / rs.length;
+    return { tau: avg('tau'), regret: avg('regret'), top3: avg('top3'), tasks: rs[0].tasks };
+  };
+  const res = methods.map((m) => quads.map((q) => {
+    if (!m.quadrants.includes(q.key)) return null;
+    const ms = m.models ?? models;
+    return m.name.startsWith('random') ? randomEval(q.tasks, ms) : evaluate(g.acc, q.tasks, ms, m.f);
+  }));
+  const ceil = quads.map((q) => ceilingOf(g, q.tasks, models));
+
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  —  ');
+  const W = 52;
+  const cell = (r: QuadrantResult | null, passes: string) => (r?.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)} | ${passes.padStart(2)}` : '  —').padEnd(38);
+  const lines: string[] = [''];
+  lines.push(`real models measured here: ${models.length} (${models.filter((m) => m.startsWith('npm:')).length} npm, ${models.filter((m) => m.startsWith('real:')).length} ImageNet backbones) on ${tasks.length} tasks, one candidate set (data/npm-gt + data/real-gt)`);
+  lines.push('per quadrant: weighted tau (rank=None) | top-1 regret (accuracy points) | top-3 hit rate | forward passes per task; mean over tasks');
+  lines.push(''.padEnd(W) + quads.map((q) => `${q.name} (${q.tasks.length} tasks)`.padEnd(38)).join(''));
+  methods.forEach((m, i) => lines.push(m.name.padEnd(W) + res[i].map((r) => cell(r, m.passes(m.models?.length ?? models.length))).join('')));
+  lines.push('GT noise ceiling (halves of the repeats)'.padEnd(W) + ceil.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(38)).join(''));
+  lines.push(`* scores the ${tokModels.length} models with a token from their tfjs weights (the three ONNX encoders get theirs from their graph in the page); the cross ranker never trained on a real model: every quadrant is blind-model for it`);
+  lines.push('blind datasets: every method that reads GT sees only the other datasets (nearest-task k and the ridge lambda chosen by leave-one-dataset-out on those); "check of its top 3" = the page\'s check (the GT protocol on the images) of the 3 it ranks first, which then lead in measured order');
+  lines.push(`standing ridge lambda per held-out dataset: ${[...new Set(lambdas.values())].sort((a, b) => a - b).join(', ')}; nearest-task k: ${[...new Set(kOf.values())].sort((a, b) => a - b).join(', ')}; only LogME was computed for these models (scores.csv): no other forward-pass score to compare`);
+
+  const bd = (name: string) => res[methods.findIndex((m) => m.name === name)][0]!;
+  const sr = bd('standing ridge (residual over the mean prior)');
+  const srChecked = res[methods.findIndex((m) => m.name === 'standing ridge (residual over the mean prior)') + 1][0]!;
+  const lm = bd('LogME on every candidate');
+  // the best prior on the full candidate set (ImageNet top-1 exists for 7 models only: not comparable)
+  const priors = ['prior: size (params)', 'prior: mean standing on the other datasets', 'prior: standing on the nearest other-dataset tasks'].map((n) => ({ n, tau: bd(n).tau }));
+  const best = priors.reduce((a, b) => (b.tau > a.tau ? b : a));
+  lines.push(`best prior on blind datasets: ${best.n.replace('prior: ', '')}; regret after checking the standing ridge's top 3: ${srChecked.regret.toFixed(2)} points`);
+  return {
+    lines,
+    checkedLine: `real blind-datasets top-3 checked tau_w: ${srChecked.tau.toFixed(3)} (LogME on all ${lm.tau.toFixed(3)})`,
+    rankerLine: `real blind-datasets tau_w: ${sr.tau.toFixed(3)} (best prior ${best.tau.toFixed(3)})`,
+  };
+}
