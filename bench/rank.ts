@@ -21,7 +21,8 @@ import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts
 import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
 import { ceilingOf, loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
 import { realModelsBench } from '../src/npmzoo/node/bench-real.ts';
-import { realModelsBlock } from '../src/rank/node/bench-real-models.ts';
+import { realModelsBlock, type CustomData } from '../src/rank/node/bench-real-models.ts';
+import type { DatasetTokens } from '../src/tokens/shared/format.ts';
 import { meanDirection } from '../src/select/shared/explain.ts';
 import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores } from '../src/select/shared/neighbour.ts';
 
@@ -48,6 +49,8 @@ export async function main(): Promise<void> {
   let gt: GtTable = a.gt;
   let inputs = new Map<string, DatasetInput>([...a.taskTok].map(([t, tok]) => [t, scorer.datasetInput(tok)]));
   let quadrants: Quadrant[];
+  let customTok: Map<string, DatasetTokens> | null = null;
+  let customName = '';
   const trainDsTasks = a.tasks.filter((t) => sp.trainDatasets.includes(t.dataset)).map((t) => t.id);
   const blindDsTasks = a.tasks.filter((t) => sp.blindDatasets.includes(t.dataset)).map((t) => t.id);
   if (dataDir) {
@@ -61,6 +64,8 @@ export async function main(): Promise<void> {
     const tasks = loadTasks(join(out, 'tasks.json'));
     const tok = await taskTokens(tasks, a.cat, { dataDir });
     inputs = new Map([...tok].map(([t, k]) => [t, scorer.datasetInput(k)]));
+    customTok = tok;
+    customName = name;
     const ids = tasks.map((t) => t.id);
     quadrants = [
       { name: 'blind datasets', tasks: ids, models: sp.trainModels },
@@ -173,13 +178,33 @@ export async function main(): Promise<void> {
   console.log(real.mixedLine);
   console.log(real.line);
   console.log(`blind-datasets tau_w: ${bd.tau.toFixed(3)} (LogME ${lm.tau.toFixed(3)})`);
-  // every real model measured here (npm + ImageNet backbones) as one candidate set: issue 18's block, last
-  if (!dataDir) {
-    const rb = realModelsBlock({ scorer, taskTok: a.taskTok, split: sp });
-    for (const l of rb.lines) console.log(l);
-    console.log(rb.checkedLine);
-    console.log(rb.rankerLine);
+  // every real model measured here (npm + ImageNet backbones) as one candidate set: issue 18's block, last;
+  // with --data, every real model's GT on the folder is measured first (cached, resumable)
+  let custom: CustomData | undefined;
+  if (dataDir && customTok) {
+    const base = resolve('.cache/rank/custom-real', customName);
+    for (const [what, script] of [['npm', 'src/npmzoo/node/gt.ts'], ['real', 'src/realzoo/node/gt.ts']] as const) {
+      const out = join(base, what);
+      console.log(`measuring the GT of every ${what} model on ${dataDir} (node --import tsx ${script} --data ${dataDir} --out ${out}${what === 'npm' ? ' --backend wasm' : ''}) ...`);
+      // tfjs on WASM in Node: 13 s for 400 images against 260 s on the CPU backend (MobileNetV2, measured here)
+      const r = spawnSync('node', ['--import', 'tsx', script, '--data', dataDir, '--out', out, ...(what === 'npm' ? ['--backend', 'wasm'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      if (r.status !== 0 || !existsSync(join(out, 'gt.csv'))) throw new Error(`${script} --data failed`);
+    }
+    const merged = loadGt(join(base, 'npm'), `custom-npm-${customName}`);
+    const realGt = loadGt(join(base, 'real'), `custom-real-${customName}`);
+    for (const k of ['acc', 'halfA', 'halfB', 'scores'] as const) {
+      for (const [t, row] of realGt[k] as Map<string, Map<string, unknown>>) {
+        const into = merged[k] as Map<string, Map<string, unknown>>;
+        if (!into.has(t)) into.set(t, new Map());
+        for (const [id, v] of row) into.get(t)!.set(id, v);
+      }
+    }
+    custom = { name: customName, gt: merged, taskTok: customTok };
   }
+  const rb = realModelsBlock({ scorer, taskTok: a.taskTok, split: sp, custom });
+  for (const l of rb.lines) console.log(l);
+  console.log(rb.checkedLine);
+  console.log(rb.rankerLine);
 }
 
 main().catch((e) => {

@@ -47,13 +47,31 @@ export interface RealBlock {
   rankerLine: string;
 }
 
-export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, DatasetTokens>; split: Split }): RealBlock {
+/** A folder nobody measured (bench:rank -- --data DIR): its tasks' GT for every real model and their tokens. */
+export interface CustomData {
+  name: string;
+  gt: GtTable;
+  taskTok: Map<string, DatasetTokens>;
+}
+
+export const CUSTOM_PREFIX = 'custom/';
+
+export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, DatasetTokens>; split: Split; custom?: CustomData }): RealBlock {
   const { scorer, split: sp } = o;
   const g = realModelsGt();
-  const tasks = [...g.acc.keys()].filter((t) => o.taskTok.has(t)).sort();
+  // a custom folder's tasks join under custom/<task id>; they count as its folder's dataset, so a
+  // folder named like a measured dataset leaves that dataset out of everything that scores it
+  const taskTok = new Map(o.taskTok);
+  if (o.custom) {
+    for (const k of ['acc', 'halfA', 'halfB', 'scores'] as const) {
+      for (const [t, row] of o.custom.gt[k] as Map<string, Map<string, unknown>>) (g[k] as Map<string, Map<string, unknown>>).set(CUSTOM_PREFIX + t, row);
+    }
+    for (const [t, tok] of o.custom.taskTok) taskTok.set(CUSTOM_PREFIX + t, tok);
+  }
+  const tasks = [...g.acc.keys()].filter((t) => taskTok.has(t)).sort();
   const models = [...new Set([...g.acc.values()].flatMap((r) => [...r.keys()]))].sort();
-  const ds = (t: string) => t.split('/')[0];
-  const inputs = new Map<string, DatasetInput>(tasks.map((t) => [t, scorer.datasetInput(o.taskTok.get(t)!)]));
+  const ds = (t: string) => (t.startsWith(CUSTOM_PREFIX) ? t.slice(CUSTOM_PREFIX.length) : t).split('/')[0];
+  const inputs = new Map<string, DatasetInput>(tasks.map((t) => [t, scorer.datasetInput(taskTok.get(t)!)]));
   const dir = new Map(tasks.map((t) => { const i = inputs.get(t)!; return [t, meanDirection(i.centres, i.n, i.centres.length / i.n)]; }));
 
   // metadata
@@ -116,11 +134,14 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
     { name: '  + check of its top 3', passes: () => '3', f: checked(standingRidge), quadrants: ['bd'] },
     { name: 'prior: mean standing + check of its top 3', passes: () => '3', f: checked(meanStanding), quadrants: ['bd'] },
   ];
-  const quads = [
-    { key: 'bd' as const, name: 'blind datasets', tasks },
-    { key: 'bm' as const, name: 'blind models', tasks: tasks.filter((t) => sp.trainDatasets.includes(ds(t))) },
-    { key: 'db' as const, name: 'double blind', tasks: tasks.filter((t) => sp.blindDatasets.includes(ds(t))) },
-  ];
+  const customTasks = tasks.filter((t) => t.startsWith(CUSTOM_PREFIX));
+  const quads = o.custom
+    ? [{ key: 'bd' as const, name: `blind datasets: ${o.custom.name}`, tasks: customTasks }]
+    : [
+      { key: 'bd' as const, name: 'blind datasets', tasks: tasks.filter((t) => !t.startsWith(CUSTOM_PREFIX)) },
+      { key: 'bm' as const, name: 'blind models', tasks: tasks.filter((t) => sp.trainDatasets.includes(ds(t))) },
+      { key: 'db' as const, name: 'double blind', tasks: tasks.filter((t) => sp.blindDatasets.includes(ds(t))) },
+    ];
   const randomEval = (ts: string[], ms: string[]): QuadrantResult => {
     const rs: QuadrantResult[] = [];
     for (let d = 0; d < 100; d++) { const rand = mulberry32(1000 + d); rs.push(evaluate(g.acc, ts, ms, (_t, m) => m.map(() => rand()))); }
@@ -138,7 +159,7 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
   const W = 52;
   const cell = (r: QuadrantResult | null, passes: string) => (r?.tasks ? `${f3(r.tau)} | ${r.regret.toFixed(2).padStart(5)} | ${r.top3.toFixed(2)} | ${passes.padStart(2)}` : '  —').padEnd(38);
   const lines: string[] = [''];
-  lines.push(`real models measured here: ${models.length} (${models.filter((m) => m.startsWith('npm:')).length} npm, ${models.filter((m) => m.startsWith('real:')).length} ImageNet backbones) on ${tasks.length} tasks, one candidate set (data/npm-gt + data/real-gt)`);
+  lines.push(`real models measured here: ${models.length} (${models.filter((m) => m.startsWith('npm:')).length} npm, ${models.filter((m) => m.startsWith('real:')).length} ImageNet backbones) on ${tasks.length - customTasks.length} tasks, one candidate set (data/npm-gt + data/real-gt)${o.custom ? `; scored: the ${customTasks.length} tasks of ${o.custom.name}, its GT measured now with the same protocol` : ''}`);
   lines.push('per quadrant: weighted tau (rank=None) | top-1 regret (accuracy points) | top-3 hit rate | forward passes per task; mean over tasks');
   lines.push(''.padEnd(W) + quads.map((q) => `${q.name} (${q.tasks.length} tasks)`.padEnd(38)).join(''));
   methods.forEach((m, i) => lines.push(m.name.padEnd(W) + res[i].map((r) => cell(r, m.passes(m.models?.length ?? models.length))).join('')));
