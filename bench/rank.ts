@@ -19,7 +19,7 @@ import { Scorer } from '../src/rank/model/scorer.ts';
 import type { RankerArtifact, ZooTokens } from '../src/rank/shared/artifact.ts';
 import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts';
 import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
-import { ceilingOf, loadGt, loadTasks, taskTokens, type GtTable } from '../src/rank/node/data.ts';
+import { ceilingOf, loadGt, loadTasks, mergeGt, taskTokens, type GtTable } from '../src/rank/node/data.ts';
 import { realModelsBench } from '../src/npmzoo/node/bench-real.ts';
 import { realModelsBlock, type CustomData } from '../src/rank/node/bench-real-models.ts';
 import type { DatasetTokens } from '../src/tokens/shared/format.ts';
@@ -190,15 +190,7 @@ export async function main(): Promise<void> {
       const r = spawnSync('node', ['--import', 'tsx', script, '--data', dataDir, '--out', out, ...(what === 'npm' ? ['--backend', 'wasm'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
       if (r.status !== 0 || !existsSync(join(out, 'gt.csv'))) throw new Error(`${script} --data failed`);
     }
-    const merged = loadGt(join(base, 'npm'), `custom-npm-${customName}`);
-    const realGt = loadGt(join(base, 'real'), `custom-real-${customName}`);
-    for (const k of ['acc', 'halfA', 'halfB', 'scores'] as const) {
-      for (const [t, row] of realGt[k] as Map<string, Map<string, unknown>>) {
-        const into = merged[k] as Map<string, Map<string, unknown>>;
-        if (!into.has(t)) into.set(t, new Map());
-        for (const [id, v] of row) into.get(t)!.set(id, v);
-      }
-    }
+    const merged = mergeGt(loadGt(join(base, 'npm'), `custom-npm-${customName}`), loadGt(join(base, 'real'), `custom-real-${customName}`));
     custom = { name: customName, gt: merged, taskTok: customTok };
   }
   const rb = realModelsBlock({ scorer, taskTok: a.taskTok, split: sp, custom });

@@ -14,8 +14,7 @@ import {
 } from '../shared/public-page.ts';
 import { sha256Hex } from '../../encode/shared/model-file.ts';
 import type { DatasetTokens } from '../../tokens/shared/format.ts';
-import { predictCost } from '../../hardware/shared/cost-model.ts';
-import type { MeasuredCost, MeasureOptions, MeasureProgress, MicroBench, PredictedCost } from '../../hardware/shared/types.ts';
+import type { MeasuredCost, MeasureOptions, MeasureProgress, MicroBench } from '../../hardware/shared/types.ts';
 import { startHardware, type HardwareHandle } from '../../hardware/client/hardware-client.ts';
 import { costsForDevice } from '../../hardware/client/cache.ts';
 import { startFine, type FineHandle } from '../../fine/client/fine-client.ts';
@@ -44,8 +43,6 @@ export interface PublicRankedDetail { scored: number; ms: number; top: { id: str
 export interface PublicCheckedDetail { checks: PublicCheck[]; cancelled: boolean }
 
 const MB = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`;
-const msf = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 const TOP = 25;
 
@@ -110,16 +107,6 @@ export class ZsPublicModels extends LitElement {
 
   static styles = css`
     :host { display: block; font: 14px/1.4 system-ui, sans-serif; }
-    table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
-    th, td { text-align: left; padding: 3px 8px 3px 0; vertical-align: top; border-bottom: 1px solid #eee; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-    .id { color: #666; font-size: 12px; }
-    .tag { font-size: 11px; padding: 0 5px; border-radius: 3px; white-space: nowrap; }
-    .published { background: #dbe8ff; }
-    .inferred { background: #eee; font-style: italic; }
-    .measured { background: #d9f2d9; }
-    .predicted { background: #eee; font-style: italic; }
-    .nofile { background: #fbe3e3; }
     .error { color: #a10000; }
     .info { color: #333; }
     .muted { color: #666; }

@@ -221,6 +221,29 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
   for (const m of req.models) uses.set(keyFor(m), (uses.get(keyFor(m)) ?? 0) + 1);
   const tensorCache = new Map<string, (Float32Array | undefined)[]>();
 
+  /**
+   * Rows s..s+nb of the batch for one preprocessing (key): from the shared tensor cache, else decoded
+   * (again, when the decode cache let it go) and prepared by `prep`, then cached while room is left.
+   */
+  const fillBatch = async (key: string, batch: Float32Array, plane: number, s: number, nb: number, prep: (img: RgbaImage, dst: Float32Array) => void) => {
+    let cache = tensorCache.get(key);
+    if ((uses.get(key) ?? 0) > 1 && !cache) tensorCache.set(key, (cache = new Array(nUsed)));
+    for (let j = 0; j < nb; j++) {
+      const row = s + j;
+      const dst = batch.subarray(j * plane, (j + 1) * plane);
+      const hit = cache?.[row];
+      if (hit) { dst.set(hit); continue; }
+      let img = decoded[row].img;
+      if (!img) {
+        const r = await readAndDecode(decoded[row].index);
+        if ('reason' in r) throw new Error(`${req.images[decoded[row].index].path} could not be decoded again: ${r.reason}`);
+        img = r.img;
+      }
+      prep(img, dst);
+      if (cache && plane * 4 <= cacheLeft) { cache[row] = dst.slice(); cacheLeft -= plane * 4; }
+    }
+  };
+
   // ---- 2. each model: load, features, scores ----
   const results: FineModelResult[] = req.models.map((m) => ({ id: m.id, status: 'cancelled' }));
   const features = new Map<string, { x: Float32Array; d: number }>();
@@ -247,29 +270,13 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
       const notUsed = backend.skipped.map((x) => `; ${x.backend} not used: ${x.why}`).join('');
       res.featuresFrom = `tfjs ${node} (the page's npmFeatures); weights from ${model.source === 'indexeddb' ? 'IndexedDB' : 'this build (sha256-checked)'}; ${backend.backend} backend${notUsed}`;
       const S = e.input.size, plane = 3 * S * S, B = 8;
-      const share = (uses.get(key) ?? 0) > 1;
-      let cache = tensorCache.get(key);
-      if (share && !cache) tensorCache.set(key, (cache = new Array(nUsed)));
       const batch = new Float32Array(B * plane);
       let fx: Float32Array | null = null;
       let d = 0;
       const t = now();
       for (let s = 0; s < nUsed; s += B) {
         const nb = Math.min(B, nUsed - s);
-        for (let j = 0; j < nb; j++) {
-          const row = s + j;
-          const dst = batch.subarray(j * plane, (j + 1) * plane);
-          const hit = cache?.[row];
-          if (hit) { dst.set(hit); continue; }
-          let img = decoded[row].img;
-          if (!img) {
-            const r = await readAndDecode(decoded[row].index);
-            if ('reason' in r) throw new Error(`${req.images[decoded[row].index].path} could not be decoded again: ${r.reason}`);
-            img = r.img;
-          }
-          dst.set(lib.features.prepareImages([img], e.input));
-          if (cache && plane * 4 <= cacheLeft) { cache[row] = dst.slice(); cacheLeft -= plane * 4; }
-        }
+        await fillBatch(key, batch, plane, s, nb, (img, dst) => dst.set(lib.features.prepareImages([img], e.input)));
         const f = await lib.features.extractFeatures(model, { node: e.featureNode, pooling: e.featurePooling }, batch.subarray(0, nb * plane), nb, e.input, B);
         if (!fx) {
           d = f.length / nb;
@@ -335,28 +342,12 @@ async function runFine(req: FineRequest, opts: FineRunOptions, onProgress?: (p: 
         const C = m.preprocess.crop, plane = 3 * C * C;
         const fixedBatch = input.dims[0] > 0 ? input.dims[0] : 0;
         const B = fixedBatch || 8;
-        const share = (uses.get(key) ?? 0) > 1;
-        let cache = tensorCache.get(key);
-        if (share && !cache) tensorCache.set(key, (cache = new Array(nUsed)));
         const fetches = m.logitsOutput ? [output, m.logitsOutput] : [output];
         const batch = new Float32Array(B * plane);
         const tf = now();
         for (let s = 0; s < nUsed; s += B) {
           const nb = Math.min(B, nUsed - s);
-          for (let j = 0; j < nb; j++) {
-            const row = s + j;
-            const dst = batch.subarray(j * plane, (j + 1) * plane);
-            const hit = cache?.[row];
-            if (hit) { dst.set(hit); continue; }
-            let img = decoded[row].img;
-            if (!img) {
-              const r = await readAndDecode(decoded[row].index);
-              if ('reason' in r) throw new Error(`${req.images[decoded[row].index].path} could not be decoded again: ${r.reason}`);
-              img = r.img;
-            }
-            preprocess(img, m.preprocess, dst);
-            if (cache && plane * 4 <= cacheLeft) { cache[row] = dst.slice(); cacheLeft -= plane * 4; }
-          }
+          await fillBatch(key, batch, plane, s, nb, (img, dst) => preprocess(img, m.preprocess, dst));
           const rows = fixedBatch || nb; // a fixed-batch graph gets zero-padded rows
           if (fixedBatch && nb < fixedBatch) batch.fill(0, nb * plane);
           const x = batch.subarray(0, rows * plane);

@@ -12,10 +12,10 @@ import type { Scorer } from '../model/scorer.ts';
 import type { DatasetInput } from '../shared/features.ts';
 import type { DatasetTokens } from '../../tokens/shared/format.ts';
 import { evaluate, type QuadrantResult, type Split } from './assemble.ts';
-import { ceilingOf, emptyGt, loadGt, type GtTable } from './data.ts';
-import { meanDirection } from '../../select/shared/explain.ts';
-import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores, standing, type MeasuredTask } from '../../select/shared/neighbour.ts';
-import { chooseStandingLambda, fitStandingRidge, Gram, predictStandingRidge, type MeasuredRow } from '../shared/standing-ridge.ts';
+import { ceilingOf, emptyGt, loadGt, mergeGt, type GtTable } from './data.ts';
+import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores, type MeasuredTask } from '../../select/shared/neighbour.ts';
+import { chooseStandingLambda, fitStandingRidge, Gram, predictStandingRidge } from '../shared/standing-ridge.ts';
+import { measuredRows } from '../../select/shared/fit.ts';
 import { NPM_MODEL_TOKENS } from '../../npmzoo/shared/npm-tokens.gen.ts';
 import { REAL_MODEL_TOKENS } from '../../realzoo/shared/real-page.gen.ts';
 import { npmPrepareInputs } from '../../npmzoo/shared/tokens.ts';
@@ -27,15 +27,7 @@ interface Method { name: string; passes: (n: number) => string; f: Score; quadra
 /** npm-gt and real-gt as one table (same tasks, same protocol) */
 export function realModelsGt(): GtTable {
   const g = emptyGt('data/npm-gt + data/real-gt');
-  for (const src of [loadGt('data/npm-gt', 'npm-gt-csv-only'), loadGt('data/real-gt', 'real-gt-csv-only')]) {
-    for (const k of ['acc', 'halfA', 'halfB', 'scores'] as const) {
-      const into = g[k] as Map<string, Map<string, unknown>>;
-      for (const [t, row] of src[k] as Map<string, Map<string, unknown>>) {
-        if (!into.has(t)) into.set(t, new Map());
-        for (const [id, v] of row) into.get(t)!.set(id, v);
-      }
-    }
-  }
+  for (const src of [loadGt('data/npm-gt', 'npm-gt-csv-only'), loadGt('data/real-gt', 'real-gt-csv-only')]) mergeGt(g, src);
   return g;
 }
 
@@ -63,16 +55,15 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
   // folder named like a measured dataset leaves that dataset out of everything that scores it
   const taskTok = new Map(o.taskTok);
   if (o.custom) {
-    for (const k of ['acc', 'halfA', 'halfB', 'scores'] as const) {
-      for (const [t, row] of o.custom.gt[k] as Map<string, Map<string, unknown>>) (g[k] as Map<string, Map<string, unknown>>).set(CUSTOM_PREFIX + t, row);
-    }
+    mergeGt(g, o.custom.gt, (t) => CUSTOM_PREFIX + t);
     for (const [t, tok] of o.custom.taskTok) taskTok.set(CUSTOM_PREFIX + t, tok);
   }
   const tasks = [...g.acc.keys()].filter((t) => taskTok.has(t)).sort();
-  const models = [...new Set([...g.acc.values()].flatMap((r) => [...r.keys()]))].sort();
   const ds = (t: string) => (t.startsWith(CUSTOM_PREFIX) ? t.slice(CUSTOM_PREFIX.length) : t).split('/')[0];
   const inputs = new Map<string, DatasetInput>(tasks.map((t) => [t, scorer.datasetInput(taskTok.get(t)!)]));
-  const dir = new Map(tasks.map((t) => { const i = inputs.get(t)!; return [t, meanDirection(i.centres, i.n, i.centres.length / i.n)]; }));
+  // measured tasks (unit mean class direction in the ranker's PCA space) and every model's standing on each: the page's rows too
+  const measured: MeasuredTask[] = tasks.map((t) => { const i = inputs.get(t)!; return measuredTask(t, ds(t), i.centres, i.n, i.centres.length / i.n, g.acc.get(t)!); });
+  const { models, rows } = measuredRows(measured);
 
   // metadata
   const TOK = { ...NPM_MODEL_TOKENS, models: [...NPM_MODEL_TOKENS.models, ...REAL_MODEL_TOKENS.models] };
@@ -88,7 +79,6 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
   const crossOf: Score = (t, ms) => (ms.every((m) => tokModels.includes(m)) ? ms.map((m) => cross.get(t)![tokModels.indexOf(m)]) : null);
 
   // measured standings and the no-forward-pass methods, leave one dataset out
-  const rows: MeasuredRow[] = tasks.map((t) => ({ id: t, dataset: ds(t), x: dir.get(t)!, standing: Float64Array.from(models, (m) => standing(g.acc.get(t)!, m) ?? NaN) }));
   const rowOf = new Map(rows.map((r) => [r.id, r]));
   const gram = new Gram(rows);
   const lambdas = new Map<string, number>();
@@ -107,7 +97,6 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
     const v = rows.filter((r) => r.dataset !== ds(t)).map((r) => r.standing[models.indexOf(m)]).filter(Number.isFinite);
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
   });
-  const measured: MeasuredTask[] = tasks.map((t) => { const i = inputs.get(t)!; return measuredTask(t, ds(t), i.centres, i.n, i.centres.length / i.n, g.acc.get(t)!); });
   const kOf = new Map<string, number>();
   const nearest: Score = (t, ms) => {
     if (!kOf.has(ds(t))) kOf.set(ds(t), chooseNeighbourK(measured.filter((u) => u.dataset !== ds(t))).k);

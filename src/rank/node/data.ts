@@ -59,6 +59,19 @@ export function addCells(g: GtTable, cells: Iterable<GtCellV2>): GtTable {
   return g;
 }
 
+/** Adds every cell of `from` to `into` (same task and model: `from` wins); task ids pass through `rename`. */
+export function mergeGt(into: GtTable, from: GtTable, rename: (task: string) => string = (t) => t): GtTable {
+  for (const k of ['acc', 'halfA', 'halfB', 'scores'] as const) {
+    const dst = into[k] as Map<string, Map<string, unknown>>;
+    for (const [t, row] of from[k] as Map<string, Map<string, unknown>>) {
+      const id = rename(t);
+      if (!dst.has(id)) dst.set(id, new Map());
+      for (const [m, v] of row) dst.get(id)!.set(m, v);
+    }
+  }
+  return into;
+}
+
 export function loadGt(dir = 'data/zoo-gt', cacheKey = 'shared'): GtTable {
   const gtCsv = join(dir, 'gt.csv');
   const cache = join(CACHE_DIR, `gt-v${GT_FORMAT_VERSION}`, cacheKey, 'results.jsonl');

@@ -12,7 +12,7 @@ import { predictCost } from '../../hardware/shared/cost-model.ts';
 import { tokenForOnnx } from '../../rank/client/ranker.ts';
 import { candidates, explainModel, loadResultsContext, rankAll, type Explanation, type ExtraModel, type Ranking, type ResultsContext, type ScoredElsewhere } from './session.ts';
 import { Registry, fromEncoder, fromNpm, fromPublic, fromRealTfjs, fromUser, fromZoo } from '../../registry/shared/registry.ts';
-import { costDescription } from '../../catalogue/shared/public-page.ts';
+import { costDescription, type PageModel } from '../../catalogue/shared/public-page.ts';
 import type { PublicCheckedDetail } from '../../catalogue/client/public-models.ts';
 import type { RealDownloadInfo } from '../../realzoo/client/download.ts';
 import type { FineCheck } from '../shared/recommendation.ts';
@@ -56,6 +56,8 @@ export class ResultsController implements ReactiveController {
   private npm: ExtraModel[] = [];
   /** the public catalogue's rows (scored by the public ranker in <zs-public-models>), for the current tokens */
   private publicRows: ScoredElsewhere[] = [];
+  /** their catalogue records (what a cost is predicted from), by registry id */
+  private publicModels = new Map<string, PageModel>();
   /** the one registry of this page's candidates (docs/registry.md): the table, the check and the latency measurement look models up here */
   readonly registry = new Registry();
   /** real ImageNet-pretrained backbones served by this app: the ONNX encoders, as candidates (measured GT: data/real-gt) */
@@ -514,7 +516,9 @@ export class ResultsController implements ReactiveController {
   private loadPublicRows() {
     const pub = this.host.publicEl;
     if (!pub || pub.tokens !== this.report?.tokens) return;
-    this.publicRows = pub.ranked().map(({ model, score, standing, licence }) => ({ entry: fromPublic(model, licence), fit: standing, raw: score }));
+    const ranked = pub.ranked();
+    this.publicRows = ranked.map(({ model, score, standing, licence }) => ({ entry: fromPublic(model, licence), fit: standing, raw: score }));
+    this.publicModels = new Map(ranked.map((r) => [`public:${r.model.id}`, r.model]));
     this.registry.put(...this.publicRows.map((x) => x.entry));
     for (const [id, c] of pub.measured) this.costs.set(`public:${id}`, c);
     this.predictPublic();
@@ -523,13 +527,11 @@ export class ResultsController implements ReactiveController {
 
   /** Public models' costs: predicted from their catalogue GMACs, parameters and operators until measured here. */
   private predictPublic() {
-    const pub = this.host.publicEl;
-    if (!this.micro || !pub) return;
-    const models = new Map(pub.ranked().map((r) => [`public:${r.model.id}`, r.model]));
+    if (!this.micro) return;
     for (const row of this.publicRows) {
       const id = row.entry.id;
       if (this.costs.has(id)) continue;
-      const d = costDescription(models.get(id)!);
+      const d = costDescription(this.publicModels.get(id)!);
       if (d) this.costs.set(id, predictCost({ ...d, id }, this.micro));
     }
   }
