@@ -5,7 +5,8 @@
 // from the page's performance marks and the encode worker's timing; bytes are what the server had
 // sent (to the page, its workers and its service worker) when the table appeared, as sent on the
 // wire (vite preview compresses text and WASM, as static hosts do).
-// Flags: --dataset NAME (default cub200), --classes N (10), --per-class N (20), --runs N (1).
+// Flags: --dataset NAME (default cub200), --classes N (10), --per-class N (20), --runs N (1);
+// ZS_E2E_HITS=1 lists every request the server answered before the table.
 import { loadavg } from 'node:os';
 import { openApp, datasetFolder } from '../test/e2e/harness.ts';
 
@@ -40,6 +41,7 @@ for (let run = 1; run <= runs; run++) {
     for (const h of app.serverHits) {
       if (h.endAt === undefined || h.endAt > tTable) continue;
       bytes += h.bytes;
+      if (process.env.ZS_E2E_HITS) console.log(`hit ${((h.at - app.serverHits[0].at) / 1000).toFixed(2)} s ${h.url} ${h.bytes} ${String(h.headers["sec-fetch-dest"] ?? "")} ${String(h.headers["service-worker"] ?? "")}`);
       const path = new URL(h.url, 'http://x/').pathname.replace(/^\//, '');
       const what = /^(assets|ort|tfjs-wasm|npm-models)\//.test(path) ? path.split('/')[0] : /^models\//.test(path) ? path.split('/').slice(0, 2).join('/') : path || 'index.html';
       const p = parts.get(what) ?? { n: 0, bytes: 0 };
@@ -61,7 +63,7 @@ for (let run = 1; run <= runs; run++) {
     console.log(`run ${run}: ${dataset}, ${classes} classes x ${perClass} images, cold page, empty cache`);
     console.log(`  encoder load (fetch + session): ${m('zs:run', 'zs:encoder-ready')}`);
     if (timing) {
-      console.log(`  read + hash + cache lookup: ${f1(timing.readMs / 1000)} s; decode + preprocess: ${f1(timing.decodeMs / 1000)} s; embed (${timing.encoded} images): ${f1(timing.embedMs / 1000)} s (${f1(timing.encoded / (timing.embedMs / 1000))} images/s); encode stage in all ${f1(timing.seconds)} s`);
+      console.log(`  CPU time summed over the encode workers: read + hash + cache lookup ${f1(timing.readMs / 1000)} s, decode + preprocess ${f1(timing.decodeMs / 1000)} s, embed (${timing.encoded} images) ${f1(timing.embedMs / 1000)} s; encode stage in all ${f1(timing.seconds)} s (${f1(timing.encoded / timing.seconds)} images/s)`);
     }
     console.log(`  tokens: ${m('zs:encoded', 'zs:tokens')}`);
     console.log(`  ranker, catalogue and explanations loaded: ${m('zs:tokens', 'zs:ranker-loaded')}; ranking: ${m('zs:ranker-loaded', 'zs:ranked')}; table drawn: ${m('zs:ranked', 'zs:first-table')}`);
@@ -71,8 +73,8 @@ for (let run = 1; run <= runs; run++) {
     console.log(`first-visit bytes before the first table: ${f1(bytes / 1e6)} MB`);
     const encoderId = await page.evaluate(() => (document.querySelector('zs-app') as unknown as { encoderId: string }).encoderId);
     // the backend line starts with the backend that ran the encoder ("WASM ran the encoder: … · 2 thread(s)")
-    const threads = /(\d+) thread/.exec(result.backend)?.[1];
-    const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${threads ? ` (${threads} threads)` : ''}` : '?';
+    const pool = /(\d+) worker\(s\) x (\d+) thread/.exec(result.backend);
+    const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${pool ? ` (${pool[1]} workers x ${pool[2]} thread${pool[2] === '1' ? '' : 's'})` : ''}` : '?';
     last = `folder to recommendation: ${f1(seconds)} s (${images} images, encoder ${encoderId}, backend ${backend}, load average ${loadavg()[0].toFixed(1)})`;
   } finally {
     await app.close();

@@ -1,7 +1,11 @@
 // npm run bench:encode — images/s of the encoder in the page (headless Chromium: WASM, and WebGPU
 // when an adapter exists) and in onnxruntime-node, on the same images, measured now.
 // Both sides include decode + preprocess + inference (the page also hashes each file).
-// Flags: --n N (images, default 96), --encoder ID, --threads T (Node intra-op threads, default 2).
+// Measures the default encoder and the other MobileNetV2 variant (int8 zoo file / float32 derived
+// from it), each as the page runs it (a pool of single-threaded workers) and as one worker with
+// every thread (the setup before the pool): the speed-ups are against the int8 encoder in one
+// worker, measured in the same run. The last line is the default encoder's page/Node ratio.
+// Flags: --n N (images, default 96), --encoder ID[,ID] (instead of the two), --threads T (Node intra-op threads, default 2).
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { openPage } from '../tools/browser.ts';
@@ -17,7 +21,8 @@ const arg = (name: string, dflt: string) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const n = Number(arg('n', '96'));
-const encoderId = arg('encoder', DEFAULT_ENCODER_ID);
+const BASE = 'mobilenetv2-12-int8';
+const encoderIds = arg('encoder', [DEFAULT_ENCODER_ID, ...['mobilenetv2-12-int8', 'mobilenetv2-12-f32'].filter((x) => x !== DEFAULT_ENCODER_ID)].join(',')).split(',');
 const threads = Number(arg('threads', String(Math.min(4, cpus().length))));
 
 // a fixed spread of real images from several datasets
@@ -30,45 +35,62 @@ for (const s of sets) {
     paths.push(`datasets/${s}/${rows[i].split(',')[0]}`);
   }
 }
-
-console.log(`bench:encode — ${paths.length} images from ${sets.join(', ')}, encoder ${encoderId}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`);
-
-// Node: onnxruntime-node, same preprocessing module
-const enc = await loadNodeEncoder(encoderId, { threads });
 const bytes = paths.map((p) => new Uint8Array(readFileSync(`../shared/${p}`)));
-await enc.embed(bytes.slice(0, 4).map(decodeImage)); // warm-up
-let t0 = performance.now();
-const nodeVecs = await enc.embed(bytes.map(decodeImage));
-const nodeSec = (performance.now() - t0) / 1000;
-await enc.release();
-const nodeRate = paths.length / nodeSec;
-console.log(`node  onnxruntime-node (cpu, ${threads} threads): ${nodeRate.toFixed(1)} images/s (${nodeSec.toFixed(2)} s)`);
 
-async function pageRun(label: string, extraArgs: string[], prefer: 'wasm' | 'webgpu') {
+console.log(`bench:encode — ${paths.length} images from ${sets.join(', ')}, encoders ${encoderIds.join(', ')} (default ${DEFAULT_ENCODER_ID}), ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`);
+
+type PageResult = { backend: { backend: string; reason: string; threads: number; workers?: number }; seconds: number; images: number; embeddings: number[]; dim: number; timing: { readMs: number; decodeMs: number; embedMs: number } };
+
+async function pageRun(encoderId: string, nodeVecs: Float32Array[], label: string, extraArgs: string[], prefer: 'wasm' | 'webgpu', workers?: number) {
   const s = await openPage({ log: false, extraArgs });
   try {
     const adapter = await s.run<string>('/bench/page/encode-page.ts', 'hasWebGpuAdapter');
+    if (prefer === 'webgpu' && adapter.startsWith('software')) {
+      // a CPU rasteriser behind WebGPU (SwiftShader): minutes per batch, never what the page picks on its own
+      console.log(`page  ${label}: the only adapter is ${adapter}; not measured`);
+      return null;
+    }
     if (prefer === 'webgpu' && adapter.startsWith('none')) {
       console.log(`page  ${label}: no WebGPU adapter here (${adapter}); not measured`);
       return null;
     }
-    t0 = performance.now();
-    const r = await s.run<{ backend: { backend: string; reason: string; threads: number }; seconds: number; images: number; embeddings: number[]; dim: number; timing: { readMs: number; decodeMs: number; embedMs: number } }>(
-      '/bench/page/encode-page.ts', 'encodeInPage', [encoderId, paths, prefer]);
+    const r = await s.run<PageResult>('/bench/page/encode-page.ts', 'encodeInPage', [encoderId, paths, prefer, workers]);
     const rate = r.images / r.seconds;
     const cos = nodeVecs.map((v, i) => cosine(v, r.embeddings.slice(i * r.dim, (i + 1) * r.dim)));
-    console.log(`page  ${label} → ran on ${r.backend.backend} (${r.backend.threads} threads; ${r.backend.reason || 'as asked'}): ` +
+    console.log(`page  ${label} → ran on ${r.backend.backend} (${r.backend.workers ?? 1} worker(s) x ${r.backend.threads} thread(s); ${r.backend.reason || 'as asked'}): ` +
       `${rate.toFixed(1)} images/s (${r.seconds.toFixed(2)} s); min cosine to node ${Math.min(...cos).toFixed(5)}`);
     const per = (ms: number) => `${(ms / r.images).toFixed(1)} ms`;
-    console.log(`      per image: read+hash ${per(r.timing.readMs)}, decode+preprocess ${per(r.timing.decodeMs)}, inference ${per(r.timing.embedMs)}`);
+    console.log(`      per image (CPU time, summed over workers): read+hash ${per(r.timing.readMs)}, decode+preprocess ${per(r.timing.decodeMs)}, inference ${per(r.timing.embedMs)}`);
     return r.backend.backend === prefer ? rate : null;
   } finally {
     await s.close();
   }
 }
 
-const wasmRate = await pageRun('WASM', [], 'wasm');
-// WebGPU: only where Chromium finds an adapter (a real GPU, or SwiftShader's software Vulkan)
-await pageRun('WebGPU', webgpuArgs, 'webgpu');
-if (wasmRate == null) throw new Error('the WASM page run did not happen');
-console.log(`encode page/node ratio: ${(wasmRate / nodeRate).toFixed(2)}`);
+const res = new Map<string, { node: number; pool: number | null; one: number | null }>();
+for (const encoderId of encoderIds) {
+  console.log(`\n${encoderId}${encoderId === DEFAULT_ENCODER_ID ? ' (the default)' : ''}`);
+  // Node: onnxruntime-node, same preprocessing module
+  const enc = await loadNodeEncoder(encoderId, { threads });
+  await enc.embed(bytes.slice(0, 4).map(decodeImage)); // warm-up
+  const t0 = performance.now();
+  const nodeVecs = await enc.embed(bytes.map(decodeImage));
+  const nodeSec = (performance.now() - t0) / 1000;
+  await enc.release();
+  const nodeRate = paths.length / nodeSec;
+  console.log(`node  onnxruntime-node (cpu, ${threads} threads): ${nodeRate.toFixed(1)} images/s (${nodeSec.toFixed(2)} s)`);
+  const pool = await pageRun(encoderId, nodeVecs, 'WASM', [], 'wasm');
+  const one = await pageRun(encoderId, nodeVecs, 'WASM, one worker (before the pool)', [], 'wasm', 1);
+  // WebGPU: only where Chromium finds an adapter (a real GPU, or SwiftShader's software Vulkan)
+  if (encoderId === DEFAULT_ENCODER_ID) await pageRun(encoderId, nodeVecs, 'WebGPU', webgpuArgs, 'webgpu');
+  res.set(encoderId, { node: nodeRate, pool, one });
+}
+const base = res.get(BASE)?.one;
+console.log('');
+for (const [id, r] of res) {
+  const vs = base && r.pool ? `, ${(r.pool / base).toFixed(2)}x the ${BASE} encoder in one worker` : '';
+  console.log(`${id}: page ${r.pool?.toFixed(1) ?? '-'} images/s (pool), ${r.one?.toFixed(1) ?? '-'} (one worker), node ${r.node.toFixed(1)}; page/node ${r.pool ? (r.pool / r.node).toFixed(2) : '-'}${vs}`);
+}
+const d = res.get(encoderIds[0])!;
+if (d.pool == null) throw new Error('the WASM page run did not happen');
+console.log(`encode page/node ratio: ${(d.pool / d.node).toFixed(2)}`);

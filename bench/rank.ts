@@ -19,7 +19,7 @@ import { Scorer } from '../src/rank/model/scorer.ts';
 import type { RankerArtifact, ZooTokens } from '../src/rank/shared/artifact.ts';
 import type { DatasetInput, PreparedModel } from '../src/rank/shared/features.ts';
 import { assemble, evaluate, type QuadrantResult } from '../src/rank/node/assemble.ts';
-import { ceilingOf, loadGt, loadTasks, mergeGt, taskTokens, type GtTable } from '../src/rank/node/data.ts';
+import { ceilingOf, DEFAULT_ENCODER, loadGt, loadTasks, mergeGt, taskTokens, type GtTable } from '../src/rank/node/data.ts';
 import { realModelsBench } from '../src/npmzoo/node/bench-real.ts';
 import { realModelsBlock, type CustomData } from '../src/rank/node/bench-real-models.ts';
 import type { DatasetTokens } from '../src/tokens/shared/format.ts';
@@ -35,11 +35,15 @@ export async function main(): Promise<void> {
   const t0 = Date.now();
   await tf.setBackend('cpu');
   const dataDir = arg('--data');
-  const art = JSON.parse(readFileSync('models/ranker/ranker.json', 'utf8')) as RankerArtifact;
-  const zoo = JSON.parse(readFileSync('models/ranker/zoo-tokens.json', 'utf8')) as ZooTokens;
+  // --encoder ID: the ranker trained on another encoder's tokens (npm run rank:train -- --encoder ID)
+  const encoderId = arg('--encoder');
+  const dir = encoderId && encoderId !== DEFAULT_ENCODER ? join('models/ranker', encoderId) : 'models/ranker';
+  if (!existsSync(join(dir, 'ranker.json'))) throw new Error(`no ranker for encoder ${encoderId} in ${dir}: run npm run rank:train -- --encoder ${encoderId}`);
+  const art = JSON.parse(readFileSync(join(dir, 'ranker.json'), 'utf8')) as RankerArtifact;
+  const zoo = JSON.parse(readFileSync(join(dir, 'zoo-tokens.json'), 'utf8')) as ZooTokens;
   const scorer = new Scorer(art);
   const all = scorer.prepareZoo(zoo);
-  const a = await assemble();
+  const a = await assemble({ encoderId: art.encoder.id });
   const sp = a.split;
   if (JSON.stringify(sp.blindDatasets) !== JSON.stringify(art.split.blindDatasets)) throw new Error('split differs from the one the ranker was trained with');
   const byId = new Map(a.cat.models.map((m) => [m.id, m]));
@@ -62,7 +66,7 @@ export async function main(): Promise<void> {
     if (r.status !== 0 || !existsSync(join(out, 'gt.csv'))) throw new Error('zoo:gt --data failed');
     gt = loadGt(out, 'none');
     const tasks = loadTasks(join(out, 'tasks.json'));
-    const tok = await taskTokens(tasks, a.cat, { dataDir });
+    const tok = await taskTokens(tasks, a.cat, { dataDir, encoderId: art.encoder.id });
     inputs = new Map([...tok].map(([t, k]) => [t, scorer.datasetInput(k)]));
     customTok = tok;
     customName = name;

@@ -9,10 +9,14 @@ function baseHref(): string {
 export const env = {
   /** onnxruntime-web .wasm/.mjs files, served from the app's own origin (never a CDN) */
   ortWasmBase: new URL('ort/', baseHref()).href,
+  /** the runtime binary onnxruntime-web loads from ortWasmBase (the one file of it vite.config.ts serves) */
+  ortWasmFile: 'ort-wasm-simd-threaded.jsep.wasm',
   /** encoder weights placed by `npm run setup` */
   modelsBase: new URL('models/encoders/', baseHref()).href,
   /** WASM threads; needs cross-origin isolation, else 1 */
   wasmThreads: Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 1))),
+  /** encode workers on WASM, each with wasmThreads / encodeWorkers threads (src/encode/client/encoder-client.ts) */
+  encodeWorkers: Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 1))),
   /** a non-interlaced PNG larger than this (pixels) is refused before decoding; it is streamed row by row, so memory stays O(width) */
   maxPixels: 1_000_000_000,
   /** other images larger than this are refused: the browser decodes them whole (4 bytes a pixel) before resizing */

@@ -1,5 +1,6 @@
 // The page end to end, driven as a person would: real folder drops (DevTools drag events with
 // file paths), the folder picker, real IndexedDB, real onnxruntime-web in the worker.
+import { DEFAULT_ENCODER_ID } from '../src/encode/shared/manifest.ts';
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { mountApp, nextRun, settled, shadow } from './helpers/app.ts';
@@ -23,7 +24,7 @@ describe('the page: a folder in, dataset tokens out', () => {
     expect(first.tokens!.classes.length).to.equal(first.plan.classes.length);
     expect(first.plan.classes.map((c) => c.name)).to.deep.equal(['glioma', 'meningioma', 'notumor', 'pituitary']);
     expect(first.plan.totals.selected).to.equal(40);
-    expect(first.tokens!.encoder.id).to.equal('mobilenetv2-12-int8');
+    expect(first.tokens!.encoder.id).to.equal(DEFAULT_ENCODER_ID);
     expect(first.encode.encoded).to.equal(first.plan.totals.selected);
     expect(first.encode.fromCache).to.equal(0);
     // DATASET.md and files.csv at the top are reported, not silently dropped

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ENCODERS, verifyWeights, type EncoderEntry } from '../src/encode/shared/manifest.ts';
 import { MODELS_BASE } from '../src/encode/shared/model-file.ts';
 import { checkOnnx } from '../src/openzoo/shared/validate.ts';
+import { encoderGraph, servedFile } from '../src/encode/shared/model-file.ts';
 
 const dir = join(process.cwd(), MODELS_BASE);
 const sharedDir = join(process.cwd(), '..', 'shared', 'models', 'encoders');
@@ -62,20 +63,31 @@ for (const e of ENCODERS) {
       status = 'copied from ../shared';
     } else console.warn(`! ${e.id}: the copy in ../shared is wrong: ${v.reason}`);
   }
+  let graph: Uint8Array | null = null;
+  if (!status && e.derivedFrom) {
+    // made from its source's file (placed above) by the committed transform and held to its own pin;
+    // nothing is written: page and Node derive it from the source file when they load it
+    try {
+      graph = await encoderGraph(e, async () => new Uint8Array(readFileSync(join(dir, servedFile(e)))));
+      status = `derived from ${servedFile(e)}`;
+    } catch (err) {
+      console.warn(`! ${e.id}: ${(err as Error).message}`);
+    }
+  }
   const asked = process.argv.includes('--with') && process.argv[process.argv.indexOf('--with') + 1]?.split(',').includes(e.id);
   if (!status && e.onRequest && !asked) {
     console.log(`- ${e.id}: not fetched (${((e.bytes ?? 0) / 1e6).toFixed(1)} MB, on request: the page downloads it on consent; \`npm run setup -- --with ${e.id}\` fetches it here)`);
     continue;
   }
-  if (!status && process.env.ZOOSCOUT_OFFLINE !== '1') {
+  if (!status && !e.derivedFrom && process.env.ZOOSCOUT_OFFLINE !== '1') {
     const err = await download(e, dest);
     status = err ? '' : 'downloaded and verified';
     if (err) console.warn(`! ${e.id}: ${err}`);
   }
   if (status) {
-    const v = await checkOnnx(new Uint8Array(readFileSync(dest)), e.name);
-    present.push({ id: e.id, file: e.file, sha256: e.sha256, bytes: e.bytes ?? 0, macs: v.ok ? v.info.macs : null });
-    console.log(`- ${e.id}: ${status} (${e.file}, sha256 ok)`);
+    const v = await checkOnnx(graph ?? new Uint8Array(readFileSync(dest)), e.name);
+    present.push({ id: e.id, file: servedFile(e), sha256: e.sha256, bytes: e.bytes ?? 0, macs: v.ok ? v.info.macs : null });
+    console.log(`- ${e.id}: ${status} (${graph ? `${e.bytes} bytes in memory` : e.file}, sha256 ok)`);
   } else {
     console.log(`- ${e.id}: unavailable`);
     if (e.default) defaultMissing = true;

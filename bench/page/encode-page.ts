@@ -8,17 +8,20 @@ export async function hasWebGpuAdapter(): Promise<string> {
   const a = await gpu.requestAdapter().catch(() => null);
   if (!a) return 'none (requestAdapter returned null)';
   const info = (a as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  const fallback = (info as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ?? (a as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  if (fallback) return `software (a fallback adapter: ${info?.vendor || 'unknown vendor'} ${info?.architecture || ''})`.trim();
   return `${info?.vendor || 'unknown vendor'} ${info?.architecture || ''}`.trim();
 }
 
-export async function encodeInPage(encoderId: string, paths: string[], prefer: BackendPreference) {
+export async function encodeInPage(encoderId: string, paths: string[], prefer: BackendPreference, workers?: number) {
   const files = await Promise.all(paths.map(async (p) => {
     const r = await fetch('/__shared/' + p.split('/').map(encodeURIComponent).join('/'));
     return { path: p, file: await r.blob() };
   }));
-  const enc = await startEncoder({ encoderId, prefer, useCache: false });
+  const enc = await startEncoder({ encoderId, prefer, useCache: false, workers });
   try {
-    await enc.encode(files.slice(0, 4)); // warm-up: first runs compile kernels, never counted
+    // warm-up: first runs compile kernels, never counted (a share per worker)
+    await enc.encode(files.slice(0, 16 * (enc.backend.workers ?? 1)));
     const t0 = performance.now();
     const res = await enc.encode(files);
     const seconds = (performance.now() - t0) / 1000;

@@ -115,8 +115,8 @@ test('familyOf', () => {
 test('committed dataset tokens: page format, default encoder, disjoint halves, < 5 MB each', async () => {
   const { readdirSync, statSync } = await import('node:fs');
   const { parseTokens } = await import('../tokens/shared/format.ts');
-  const { encoderById } = await import('../encode/shared/manifest.ts');
-  const enc = encoderById('mobilenetv2-12-int8');
+  const { encoderById, DEFAULT_ENCODER_ID } = await import('../encode/shared/manifest.ts');
+  const enc = encoderById(DEFAULT_ENCODER_ID);
   const dir = join(PUBLIC, 'tokens');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.ok(files.includes('dtd.target.json') && files.includes('dtd.source.json') && files.includes('imagenet_1shot.source.json'));

@@ -5,16 +5,16 @@ import { cosine } from './shared/vec.ts';
 import { datasetFiles, sharedFile, SHARED_FS } from '../../test/helpers/fixtures.ts';
 
 describe('encoder in the page (onnxruntime-web in a worker)', () => {
-  it('gives the same embeddings as onnxruntime-node for the same files (cosine > 0.999)', async () => {
+  for (const encoderId of ['mobilenetv2-12-int8', 'mobilenetv2-12-f32']) it(`${encoderId}: gives the same embeddings as onnxruntime-node for the same files (cosine > 0.999)`, async () => {
     const list = (await datasetFiles('pets')).filter((_, i) => i % 37 === 0).slice(0, 8);
     const items = await Promise.all(list.map(async (f) => ({ path: f.file, file: await sharedFile(`datasets/pets/${f.file}`) })));
-    const enc = await startEncoder({ encoderId: 'mobilenetv2-12-int8', prefer: 'auto', useCache: false });
+    const enc = await startEncoder({ encoderId, prefer: 'auto', useCache: false });
     try {
       const res = await enc.encode(items);
       expect(res.skipped).to.have.length(0);
       expect(res.indices).to.deep.equal(items.map((_, i) => i));
       const node = (await executeServerCommand('node-embed', {
-        encoderId: 'mobilenetv2-12-int8',
+        encoderId,
         paths: list.map((f) => `${SHARED_FS}/datasets/pets/${f.file}`),
       })) as number[][];
       const cos = node.map((v, i) => cosine(v, res.embeddings.subarray(i * res.dim, (i + 1) * res.dim)));
@@ -23,6 +23,56 @@ describe('encoder in the page (onnxruntime-web in a worker)', () => {
       expect(cosine(node[0], res.embeddings.subarray(res.dim, 2 * res.dim))).to.be.lessThan(0.99);
     } finally {
       enc.terminate();
+    }
+  });
+
+  it('a pool of workers gives what one worker gives, in request order, with bad files skipped where they are', async () => {
+    const list = (await datasetFiles('dtd')).filter((_, i) => i % 5 === 0).slice(0, 38);
+    const items = await Promise.all(list.map(async (f) => ({ path: f.file, file: await sharedFile(`datasets/dtd/${f.file}`) })));
+    // a corrupt JPEG in the second share, an empty file in the third
+    items.splice(20, 0, { path: 'broken.jpg', file: new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], 'broken.jpg') });
+    items.splice(35, 0, { path: 'empty.png', file: new File([], 'empty.png') });
+    const one = await startEncoder({ encoderId: 'mobilenetv2-12-f32', prefer: 'wasm', useCache: false, workers: 1 });
+    const pool = await startEncoder({ encoderId: 'mobilenetv2-12-f32', prefer: 'wasm', useCache: false, workers: 2, threads: 2 });
+    try {
+      expect(one.backend.workers).to.equal(1);
+      expect(pool.backend.workers).to.equal(2);
+      const seen: number[] = [];
+      const a = await one.encode(items);
+      const b = await pool.encode(items, (p) => seen.push(p.done));
+      expect(b.indices).to.deep.equal(a.indices);
+      expect(b.indices).to.have.length(items.length - 2);
+      expect(b.skipped.map((x) => [x.index, x.path, x.reason])).to.deep.equal([[20, 'broken.jpg', 'corrupt'], [35, 'empty.png', 'empty']]);
+      expect(b.hashes).to.deep.equal(a.hashes);
+      for (let r = 0; r < a.indices.length; r++) {
+        expect(cosine(a.embeddings.subarray(r * a.dim, (r + 1) * a.dim), b.embeddings.subarray(r * b.dim, (r + 1) * b.dim))).to.be.greaterThan(0.99999);
+      }
+      expect(b.encoded).to.equal(items.length - 2);
+      expect(seen.at(-1)).to.equal(items.length);
+      expect(seen.every((d, i) => i === 0 || d >= seen[i - 1])).to.equal(true);
+    } finally {
+      one.terminate();
+      pool.terminate();
+    }
+  });
+
+  it('a pool stops handing out work once cancelled', async () => {
+    const list = (await datasetFiles('dtd')).slice(0, 96);
+    const items = await Promise.all(list.map(async (f) => ({ path: f.file, file: await sharedFile(`datasets/dtd/${f.file}`) })));
+    const pool = await startEncoder({ encoderId: 'mobilenetv2-12-f32', prefer: 'wasm', useCache: false, workers: 2, threads: 2 });
+    try {
+      let asked = false;
+      const r = await pool.encode(items, (p) => {
+        if (!asked && p.done >= 8) {
+          asked = true;
+          void pool.cancel();
+        }
+      });
+      expect(r.cancelled).to.equal(true);
+      expect(r.indices.length).to.be.lessThan(items.length);
+      expect(r.indices.every((x, i) => i === 0 || x > r.indices[i - 1])).to.equal(true);
+    } finally {
+      pool.terminate();
     }
   });
 

@@ -72,3 +72,16 @@ export async function dropOldCaches(list: OfflineFiles): Promise<string[]> {
   await Promise.all(old.map((k) => caches.delete(k)));
   return old;
 }
+
+/**
+ * Files the page fetched itself (outside the service worker's routes: before the worker controls
+ * the page) are stored where the worker answers from, if they are on its list: the warm-up then
+ * finds them and does not download them again. No list (dev, tests): nothing happens.
+ */
+export async function keepFetched(url: string, r: Response): Promise<void> {
+  const list = offlineFiles();
+  if (!list || !globalThis.caches || navigator.serviceWorker?.controller || !r.ok) return;
+  const href = new URL(url, document.baseURI).href;
+  if (!list.files.some((f) => abs(f.url) === href)) return;
+  await (await caches.open(list.cache)).put(href, r.clone()).catch(() => undefined); // a full quota only costs a later download
+}

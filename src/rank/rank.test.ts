@@ -1,4 +1,5 @@
 import './node/tf-shim.ts';
+import { DEFAULT_ENCODER_ID, encoderById } from '../encode/shared/manifest.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -100,7 +101,8 @@ test('committed ranker: belongs to its zoo tokens and encoder, scores are finite
   const art = JSON.parse(readFileSync('models/ranker/ranker.json', 'utf8')) as RankerArtifact;
   const zoo = JSON.parse(readFileSync('models/ranker/zoo-tokens.json', 'utf8')) as ZooTokens;
   assert.equal(zoo.ranker, art.id);
-  assert.equal(art.encoder.id, 'mobilenetv2-12-int8');
+  assert.equal(art.encoder.id, DEFAULT_ENCODER_ID);
+  assert.equal(art.encoder.sha256, encoderById(DEFAULT_ENCODER_ID).sha256);
   const scorer = new Scorer(art);
   const models = scorer.prepareZoo(zoo);
   assert.equal(models.length, 52);

@@ -155,18 +155,21 @@ export class ZsApp extends LitElement {
       if (!hit) throw new NotReadyError(`${entry.name} is not downloaded yet: press its Download button (${mb(entry.bytes ?? 0)}) or import the file.`);
       this.importedModel = { id: entry.id, bytes: hit.data };
     }
-    const key = `${this.encoderId}|${this.backendPref}|${this.importedModel?.id === this.encoderId ? 'imported' : 'served'}`;
+    // a dropped file of the encoder itself, or of the file a derived encoder is made from
+    const own = encoderById(this.encoderId);
+    const imported = this.importedModel && (this.importedModel.id === own.id || this.importedModel.id === own.derivedFrom?.id);
+    const key = `${this.encoderId}|${this.backendPref}|${imported ? 'imported' : 'served'}`;
     if (this.encoder && this.encoderKey === key) return this.encoder;
     this.encoder?.terminate();
     this.encoder = null;
     this.status = 'loading-encoder';
     this.message = `Loading ${encoderById(this.encoderId).name}…`;
-    const modelBytes = this.importedModel?.id === this.encoderId ? this.importedModel.bytes.slice(0) : undefined;
+    const modelBytes = imported ? this.importedModel!.bytes.slice(0) : undefined;
     this.encoder = await loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes }));
     this.encoderKey = key;
     this.message = '';
     const b = this.encoder.backend;
-    this.backendLine = `${b.backend === 'webgpu' ? 'WebGPU' : 'WASM'} ran the encoder: ${b.reason}${b.backend === 'wasm' ? ` · ${b.threads} thread(s)` : ''}`;
+    this.backendLine = `${b.backend === 'webgpu' ? 'WebGPU' : 'WASM'} ran the encoder: ${b.reason}${b.backend === 'wasm' ? ` · ${b.workers ?? 1} worker(s) x ${b.threads} thread(s)` : ''}`;
     return this.encoder;
   }
 

@@ -2,10 +2,11 @@
 // encoder and token code (src/encode/node/encoder.ts + src/tokens/shared/tokens.ts).
 // Embeddings are cached under .cache/public-tokens/ (gitignored); the tokens are committed to
 // data/public/tokens/<dataset>.{target,source}.json (disjoint halves of the sample). Usage:
-//   node --import tsx tools/catalogue/tokens.ts [--encoder mobilenetv2-12-int8] [--per-class 5] [--max-classes 100]
+//   node --import tsx tools/catalogue/tokens.ts [--encoder ID (default: the page's default encoder)] [--per-class 5] [--max-classes 100]
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadNodeEncoder } from '../../src/encode/node/encoder.ts';
+import { DEFAULT_ENCODER_ID } from '../../src/encode/shared/manifest.ts';
 import { decodeImage } from '../../src/encode/node/decode.ts';
 import { buildTokens } from '../../src/tokens/shared/tokens.ts';
 import { mulberry32 } from '../../src/shared/random.ts';
@@ -32,7 +33,7 @@ function shuffle<T>(a: T[], rand: () => number): T[] {
 const IMG = /\.(jpe?g|png)$/i;
 
 async function main() {
-  const encoderId = arg('encoder', 'mobilenetv2-12-int8');
+  const encoderId = arg('encoder', DEFAULT_ENCODER_ID);
   const perClass = Number(arg('per-class', String(TOKEN_SAMPLE.perClass)));
   const maxClasses = Number(arg('max-classes', String(TOKEN_SAMPLE.maxClasses)));
   const only = arg('only', '');

@@ -2,6 +2,8 @@
 import * as Comlink from 'comlink';
 import { env } from '../../env.ts';
 import { encoderById } from '../shared/manifest.ts';
+import { servedFile } from '../shared/model-file.ts';
+import { keepFetched } from '../../offline/files.ts';
 import type { BackendPreference, BackendInfo, EncodeWorkerApi, EncodeItem, EncodeProgress, EncodeResult, TokenJob, TokenJobResult } from '../shared/types.ts';
 
 export interface EncoderHandle {
@@ -12,45 +14,185 @@ export interface EncoderHandle {
   terminate(): void;
 }
 
-export async function startEncoder(opts: {
-  encoderId: string;
-  prefer?: BackendPreference;
-  modelBytes?: ArrayBuffer;
-  useCache?: boolean;
-  threads?: number;
-}): Promise<EncoderHandle> {
-  const entry = encoderById(opts.encoderId);
+interface Member {
+  worker: Worker;
+  api: Comlink.Remote<EncodeWorkerApi>;
+}
+
+function spawn(): { m: Member; failed: Promise<never> } {
   const worker = new Worker(new URL('../worker/encode.worker.ts', import.meta.url), { type: 'module', name: 'encode' });
   const api = Comlink.wrap<EncodeWorkerApi>(worker);
   // a worker that fails to load never answers: turn its error event into a rejection
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (ev) => reject(new Error(`encode worker failed to start: ${ev.message || 'script error'}`)), { once: true });
   });
+  return { m: { worker, api }, failed };
+}
+
+const end = (m: Member) => {
+  m.api[Comlink.releaseProxy]();
+  m.worker.terminate();
+};
+
+/** Items a worker takes at a time: large enough that a call's overhead is small, small enough
+ * that the workers finish together. */
+const SHARE = 16;
+
+/**
+ * Starts the encoder. On WASM it runs as a pool of `workers` workers (default env.encodeWorkers),
+ * each with its share of the threads: onnxruntime-web's intra-op threads gave 1.1x for two threads
+ * here (MobileNetV2, batch 8), while two single-threaded workers each decode and embed their own
+ * images side by side. WebGPU keeps one worker (one device queue).
+ */
+export async function startEncoder(opts: {
+  encoderId: string;
+  prefer?: BackendPreference;
+  modelBytes?: ArrayBuffer;
+  useCache?: boolean;
+  threads?: number;
+  workers?: number;
+}): Promise<EncoderHandle> {
+  const entry = encoderById(opts.encoderId);
+  const threads = opts.threads ?? env.wasmThreads;
+  const want = Math.max(1, Math.min(opts.workers ?? env.encodeWorkers, threads));
+  // a pool fetches the weights and the runtime binary once (each worker checks the pin itself):
+  // workers started together would each download them (the runtime is 6.7 MB compressed)
+  let modelBytes = opts.modelBytes;
+  let ortWasmBinary: ArrayBuffer | undefined;
+  if (want > 1) {
+    const url = env.modelsBase + servedFile(entry);
+    const [model, runtime] = await Promise.all([
+      modelBytes ? Promise.resolve(null) : fetch(url),
+      fetch(env.ortWasmBase + env.ortWasmFile).catch(() => null),
+    ]);
+    if (model && !model.ok) throw new Error(`${entry.name}: weights not found at ${url} (HTTP ${model.status}); run npm run setup or drop the .onnx file`);
+    await Promise.all([model && keepFetched(url, model), runtime && keepFetched(env.ortWasmBase + env.ortWasmFile, runtime)]);
+    if (model) modelBytes = await model.arrayBuffer();
+    if (runtime?.ok) ortWasmBinary = await runtime.arrayBuffer(); // else each worker fetches it and says why it cannot
+  }
+  const init = (m: Member, failed: Promise<never>, prefer: BackendPreference, t: number) => Promise.race([failed, m.api.init({
+    encoderId: entry.id,
+    modelUrl: modelBytes ? undefined : env.modelsBase + servedFile(entry),
+    modelBytes: modelBytes ? modelBytes.slice(0) : undefined,
+    prefer,
+    ortWasmBase: env.ortWasmBase,
+    ortWasmBinary: ortWasmBinary?.slice(0),
+    threads: t,
+    useCache: opts.useCache ?? true,
+    limits: { maxPixels: env.maxPixels, maxBrowserPixels: env.maxBrowserPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
+  })]);
+  const perWorker = Math.max(1, Math.floor(threads / want));
+  const first = spawn();
+  const members: Member[] = [first.m];
+  // the others start at once (their WASM compile and session overlap the first's), on WASM: the
+  // first settles the backend, and if that is WebGPU they are let go
+  const rest = want > 1 ? Array.from({ length: want - 1 }, spawn) : [];
+  const restReady = rest.map((r) => init(r.m, r.failed, 'wasm', perWorker));
+  restReady.forEach((p) => p.catch(() => undefined)); // judged below, never unhandled
+  let backend: BackendInfo;
   try {
-    const backend = await Promise.race([failed, api.init({
-      encoderId: entry.id,
-      modelUrl: opts.modelBytes ? undefined : env.modelsBase + entry.file,
-      modelBytes: opts.modelBytes,
-      prefer: opts.prefer ?? 'auto',
-      ortWasmBase: env.ortWasmBase,
-      threads: opts.threads ?? env.wasmThreads,
-      useCache: opts.useCache ?? true,
-      limits: { maxPixels: env.maxPixels, maxBrowserPixels: env.maxBrowserPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
-    })]);
-    return {
-      backend,
-      encode: (items, onProgress) => api.encode(items, onProgress ? Comlink.proxy(onProgress) : undefined),
-      tokens: (job) => api.tokens(Comlink.transfer(job, [job.embeddings.buffer])),
-      cancel: () => api.cancel(),
-      terminate: () => {
-        api[Comlink.releaseProxy]();
-        worker.terminate();
-      },
-    };
+    backend = await init(first.m, first.failed, opts.prefer ?? 'auto', want > 1 ? perWorker : threads);
+    if (backend.backend === 'wasm') {
+      await Promise.all(restReady);
+      members.push(...rest.map((r) => r.m));
+    } else rest.forEach((r) => end(r.m));
   } catch (e) {
-    worker.terminate();
+    members.forEach(end);
+    rest.forEach((r) => end(r.m));
     throw e;
   }
+  backend = { ...backend, workers: members.length };
+  const state = { cancelled: false };
+  return {
+    backend,
+    encode: (items, onProgress) => {
+      state.cancelled = false;
+      return encodePool(members, backend, items, state, onProgress);
+    },
+    tokens: (job) => first.m.api.tokens(Comlink.transfer(job, [job.embeddings.buffer])),
+    cancel: async () => {
+      state.cancelled = true; // no further shares go out; the running ones stop at their next image
+      await Promise.all(members.map((m) => m.api.cancel()));
+    },
+    terminate: () => members.forEach(end),
+  };
+}
+
+/** Hands out shares of the items to whichever worker is free and merges their results in request order. */
+async function encodePool(members: Member[], backend: BackendInfo, items: EncodeItem[], state: { cancelled: boolean }, onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
+  const t0 = performance.now();
+  const parts: { offset: number; r: EncodeResult }[] = [];
+  const live = new Map<number, EncodeProgress>(); // worker -> progress within its current share
+  let next = 0, doneItems = 0, fromCache = 0, skipped = 0, encoded = 0, lastReport = 0;
+  const report = (final = false) => {
+    if (!onProgress) return;
+    const now = performance.now();
+    if (!final && now - lastReport < 100) return;
+    lastReport = now;
+    let done = doneItems, fc = fromCache, sk = skipped;
+    for (const p of live.values()) {
+      done += p.done;
+      fc += p.fromCache;
+      sk += p.skipped;
+    }
+    const enc = encoded + [...live.values()].reduce((a, p) => a + Math.max(0, p.done - p.fromCache - p.skipped), 0);
+    const rate = enc > 0 ? enc / ((now - t0) / 1000) : 0;
+    const left = items.length - done;
+    onProgress({ done, total: items.length, fromCache: fc, skipped: sk, rate, etaSeconds: rate > 0 ? left / rate : NaN, phase: final ? 'done' : 'encoding' });
+  };
+  const run = async (w: number) => {
+    const m = members[w];
+    while (!state.cancelled && next < items.length) {
+      const offset = next;
+      const share = items.slice(offset, offset + SHARE);
+      next += share.length;
+      const r = await m.api.encode(share, Comlink.proxy((p: EncodeProgress) => {
+        live.set(w, p);
+        report();
+      }));
+      live.delete(w);
+      parts.push({ offset, r });
+      doneItems += r.cancelled ? 0 : share.length;
+      fromCache += r.fromCache;
+      skipped += r.skipped.length;
+      encoded += r.encoded;
+      if (r.cancelled) state.cancelled = true;
+      report();
+    }
+  };
+  await Promise.all(members.map((_, w) => run(w)));
+  return mergeResults(parts, backend, (performance.now() - t0) / 1000, state.cancelled, () => report(true));
+}
+
+function mergeResults(parts: { offset: number; r: EncodeResult }[], backend: BackendInfo, seconds: number, cancelled: boolean, done: () => void): EncodeResult {
+  parts.sort((a, b) => a.offset - b.offset);
+  const dim = parts[0]?.r.dim ?? 0;
+  const rows = parts.reduce((a, p) => a + p.r.indices.length, 0);
+  const embeddings = new Float32Array(rows * dim);
+  const out: EncodeResult = {
+    dim, embeddings, indices: [], hashes: [], skipped: [], downscaled: [], fromCache: 0, encoded: 0, cancelled,
+    cache: { enabled: parts[0]?.r.cache.enabled ?? false, full: false, notStored: 0, error: '' },
+    seconds, timing: { readMs: 0, decodeMs: 0, embedMs: 0 }, backend,
+  };
+  let row = 0;
+  for (const { offset, r } of parts) {
+    embeddings.set(r.embeddings, row * dim);
+    row += r.indices.length;
+    out.indices.push(...r.indices.map((i) => i + offset));
+    out.hashes.push(...r.hashes);
+    out.skipped.push(...r.skipped.map((s) => ({ ...s, index: s.index + offset })));
+    out.downscaled.push(...r.downscaled);
+    out.fromCache += r.fromCache;
+    out.encoded += r.encoded;
+    out.cache.full ||= r.cache.full;
+    out.cache.notStored += r.cache.notStored;
+    out.cache.error ||= r.cache.error;
+    out.timing.readMs += r.timing.readMs;
+    out.timing.decodeMs += r.timing.decodeMs;
+    out.timing.embedMs += r.timing.embedMs;
+  }
+  done();
+  return out;
 }
 
 /** Which encoders have their weights served (written by `npm run setup`). */

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { encoderById, verifyWeights, type EncoderEntry } from '../shared/manifest.ts';
+import { encoderById, type EncoderEntry } from '../shared/manifest.ts';
 import { withEmbeddingOutput, EMBEDDING_OUTPUT } from '../shared/onnx-patch.ts';
 import { preprocess, toFloat16Bits, type RgbaImage } from '../shared/preprocess.ts';
-import { MODELS_BASE, sha256Hex } from '../shared/model-file.ts';
+import { MODELS_BASE, encoderGraph, servedFile } from '../shared/model-file.ts';
 import { l2normalize } from '../shared/vec.ts';
 
 export interface NodeEncoder {
@@ -17,9 +17,7 @@ export interface NodeEncoder {
 /** `raw: true` gives the pooled vector as the graph computes it (the fine stage's and the GT's features), not unit-normalised. */
 export async function loadNodeEncoder(id: string, opts: { root?: string; threads?: number; raw?: boolean } = {}): Promise<NodeEncoder> {
   const entry = encoderById(id);
-  const bytes = new Uint8Array(readFileSync(join(opts.root ?? process.cwd(), MODELS_BASE, entry.file)));
-  const v = verifyWeights(entry, bytes.length, await sha256Hex(bytes));
-  if (!v.ok) throw new Error(v.reason);
+  const bytes = await encoderGraph(entry, async () => new Uint8Array(readFileSync(join(opts.root ?? process.cwd(), MODELS_BASE, servedFile(entry)))));
   const session = await ort.InferenceSession.create(withEmbeddingOutput(bytes, entry.embedding, entry.dim), {
     intraOpNumThreads: opts.threads ?? 0,
   });

@@ -43,6 +43,8 @@ export interface EncoderEntry {
   licence: string;
   /** true: the default when its file is present */
   default?: boolean;
+  /** made here from another entry's file by a committed transform (no URL of its own); the result is pinned like any file */
+  derivedFrom?: { id: string; transform: 'float-derive' };
   /** true: large, fetched only when asked (the page: on the user's consent; setup: `--with ID`) */
   onRequest?: boolean;
   notes?: string;
@@ -71,6 +73,26 @@ export const ENCODERS: readonly EncoderEntry[] = [
     dim: 1280,
     preprocess: { resize: 256, crop: 224, channelOrder: 'RGB', inputDtype: 'float32', ...IMAGENET },
     licence: 'Apache-2.0',
+  },
+  {
+    // the int8 graph above turned float32 by src/encode/shared/float-derive.ts at setup (no download
+    // of its own): onnxruntime-web's WASM float kernels run it ~2x faster than the int8 ones. A
+    // different encoder (cosine ~0.97 to the int8 embeddings), so its tokens never mix with those.
+    id: 'mobilenetv2-12-f32',
+    name: 'MobileNetV2 1.0 float32 (derived from the int8 zoo file)',
+    file: 'mobilenetv2-12-f32-derived.onnx',
+    urls: [],
+    derivedFrom: { id: 'mobilenetv2-12-int8', transform: 'float-derive' },
+    sha256: 'da543a404d1db3c9486515754f7e064e59344aa715122fc7280a8a2512e584c6',
+    bytes: 8850728,
+    input: { name: 'input', batch: 'dynamic' },
+    output: 'features',
+    embedding: { kind: 'identity', tensor: 'features' },
+    dim: 1280,
+    preprocess: { resize: 256, crop: 224, channelOrder: 'RGB', inputDtype: 'float32', ...IMAGENET },
+    licence: 'Apache-2.0 (derived from the ONNX Model Zoo file)',
+    // the default since bench:encode/bench:rank: 2x the int8 encoder's images/s in the page, the
+    // same recommendation quality (docs/encoders.md)
     default: true,
   },
   {

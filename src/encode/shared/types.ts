@@ -8,6 +8,8 @@ export interface BackendInfo {
   /** why this backend ran (e.g. why WebGPU was not used) */
   reason: string;
   threads: number;
+  /** encode workers side by side (a pool on WASM; 1 on WebGPU) */
+  workers?: number;
   crossOriginIsolated: boolean;
   adapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
 }
@@ -19,6 +21,8 @@ export interface InitOptions {
   modelBytes?: ArrayBuffer;
   prefer: BackendPreference;
   ortWasmBase: string;
+  /** the runtime's .wasm, fetched once by the page for a pool of workers (else each worker fetches it from ortWasmBase) */
+  ortWasmBinary?: ArrayBuffer;
   threads: number;
   useCache: boolean;
   limits: DecodeLimits;
@@ -64,7 +68,7 @@ export interface EncodeResult {
   cancelled: boolean;
   cache: { enabled: boolean; full: boolean; notStored: number; error: string };
   seconds: number;
-  /** where the time went (ms): reading + hashing + cache lookups, decoding + preprocessing, the encoder's runs */
+  /** where the time went (ms, summed over the workers of a pool): reading + hashing + cache lookups, decoding + preprocessing, the encoder's runs */
   timing: { readMs: number; decodeMs: number; embedMs: number };
   backend: BackendInfo;
 }

@@ -2,12 +2,12 @@
 // WebGPU first and WASM otherwise, and caches embeddings in IndexedDB. The page thread only waits.
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
-import { encoderById, verifyWeights, type EncoderEntry } from '../shared/manifest.ts';
+import { encoderById, type EncoderEntry } from '../shared/manifest.ts';
 import { withEmbeddingOutput, EMBEDDING_OUTPUT } from '../shared/onnx-patch.ts';
 import { preprocess, toFloat16Bits } from '../shared/preprocess.ts';
 import { sniffImage, type ImageInfo } from '../shared/imageinfo.ts';
 import { decodeInBrowser, pixelLimitReason } from '../shared/decode-browser.ts';
-import { sha256Hex } from '../shared/model-file.ts';
+import { encoderGraph, sha256Hex } from '../shared/model-file.ts';
 import { l2normalize, cosine } from '../shared/vec.ts';
 import { EmbeddingCache } from '../../cache/db.ts';
 import { buildTokens } from '../../tokens/shared/tokens.ts';
@@ -62,6 +62,7 @@ async function agreement(a: ort.InferenceSession, b: ort.InferenceSession, opts:
 
 async function createSession(model: Uint8Array, opts: InitOptions): Promise<BackendInfo> {
   ort.env.wasm.wasmPaths = opts.ortWasmBase;
+  if (opts.ortWasmBinary) ort.env.wasm.wasmBinary = opts.ortWasmBinary;
   const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const threads = isolated ? Math.max(1, opts.threads) : 1;
   ort.env.wasm.numThreads = threads;
@@ -70,7 +71,13 @@ async function createSession(model: Uint8Array, opts: InitOptions): Promise<Back
   let reason = opts.prefer === 'wasm' ? 'WASM chosen by the user' : '';
   if (opts.prefer !== 'wasm') {
     const { adapter, why } = await webgpuAdapter();
-    if (adapter) {
+    const info0 = adapter && (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+    const software = Boolean(adapter && ((info0 as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
+      (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter));
+    if (adapter && software && opts.prefer === 'auto') {
+      // a software rasteriser (SwiftShader) runs the encoder far slower than WASM: only on request
+      reason = 'the WebGPU adapter is a software fallback (slower than WASM); WASM chosen';
+    } else if (adapter) {
       try {
         const gpu = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
         // WebGPU kernels are not always right (seen here: int8 graphs, cosine 0.2 to WASM on some
@@ -106,15 +113,11 @@ const api: EncodeWorkerApi = {
   async init(opts) {
     entry = encoderById(opts.encoderId);
     options = opts;
-    let bytes: Uint8Array;
-    if (opts.modelBytes) bytes = new Uint8Array(opts.modelBytes);
-    else {
+    const bytes = await encoderGraph(entry, async () => {
       const r = await fetch(opts.modelUrl ?? '');
-      if (!r.ok) throw new Error(`${entry.name}: weights not found at ${opts.modelUrl} (HTTP ${r.status}); run npm run setup or drop the .onnx file`);
-      bytes = new Uint8Array(await r.arrayBuffer());
-    }
-    const v = verifyWeights(entry, bytes.length, await sha256Hex(bytes));
-    if (!v.ok) throw new Error(v.reason);
+      if (!r.ok) throw new Error(`${entry!.name}: weights not found at ${opts.modelUrl} (HTTP ${r.status}); run npm run setup or drop the .onnx file`);
+      return new Uint8Array(await r.arrayBuffer());
+    }, opts.modelBytes ? new Uint8Array(opts.modelBytes) : undefined);
     await session?.release();
     backend = await createSession(withEmbeddingOutput(bytes, entry.embedding, entry.dim), opts);
     return backend;

@@ -4,7 +4,7 @@
 // class centres of the data it was fine-tuned on, zoo half only).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encoderById } from '../../encode/shared/manifest.ts';
+import { DEFAULT_ENCODER_ID, encoderById } from '../../encode/shared/manifest.ts';
 import { weightedTau } from '../../metrics/ranking.ts';
 import { halves } from '../../probe/shared/cv.ts';
 import { GT_FORMAT_VERSION, parseGtCsv, type GtCellV2 } from '../../zoo/shared/gt-format.ts';
@@ -17,7 +17,7 @@ import { resolveTask, type TaskDef } from '../../zoo/shared/tasks.ts';
 import { CACHE_DIR, SHARED_DATASETS, listFolder, listingHash, loadPixels, type FolderListing } from '../../zoo/node/dataset.ts';
 import { embedImages, RANK_CACHE } from './embed.ts';
 
-export const DEFAULT_ENCODER = 'mobilenetv2-12-int8';
+export const DEFAULT_ENCODER = DEFAULT_ENCODER_ID;
 
 export function encoderRef(id = DEFAULT_ENCODER): EncoderRef {
   const e = encoderById(id);

@@ -5,15 +5,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../../encode/node/decode.ts';
 import { loadNodeEncoder, type NodeEncoder } from '../../encode/node/encoder.ts';
+import { DEFAULT_ENCODER_ID } from '../../encode/shared/manifest.ts';
 import type { RgbaImage } from '../../encode/shared/preprocess.ts';
 import { CACHE_DIR, listingHash, type FolderListing } from '../../zoo/node/dataset.ts';
 
 export const RANK_CACHE = join(CACHE_DIR, '..', 'rank');
 
-let encoderP: Promise<NodeEncoder> | null = null;
-export function rankEncoder(id = 'mobilenetv2-12-int8'): Promise<NodeEncoder> {
-  encoderP ??= loadNodeEncoder(id, { threads: 1 });
-  return encoderP;
+const encoders = new Map<string, Promise<NodeEncoder>>();
+export function rankEncoder(id = DEFAULT_ENCODER_ID): Promise<NodeEncoder> {
+  if (!encoders.has(id)) encoders.set(id, loadNodeEncoder(id, { threads: 1 }));
+  return encoders.get(id)!;
 }
 
 export interface EmbeddingSet {
@@ -22,7 +23,7 @@ export interface EmbeddingSet {
   get(i: number): Float32Array | null;
 }
 
-export async function embedImages(listing: FolderListing, ids: Iterable<number>, encoderId = 'mobilenetv2-12-int8', log = false): Promise<EmbeddingSet> {
+export async function embedImages(listing: FolderListing, ids: Iterable<number>, encoderId = DEFAULT_ENCODER_ID, log = false): Promise<EmbeddingSet> {
   const enc = await rankEncoder(encoderId);
   const d = enc.entry.dim;
   const dir = join(RANK_CACHE, 'emb', encoderId);

@@ -1,0 +1,213 @@
+// A float32 encoder derived from an int8 QLinear graph (the ONNX Model Zoo's MobileNetV2 int8) by a
+// fixed, deterministic transform: onnxruntime-web's WASM int8 kernels are slow, its float kernels
+// 2x faster (docs/encoders.md). Every QLinearConv becomes Conv with dequantized weights and bias
+// followed by Clip to the range its uint8 output could hold (the int8 graph has no ReLU6 nodes:
+// the activation is that saturation), every QLinearAdd an Add + Clip, the pool a float pool; the
+// rounding of activations to the uint8 grid is dropped. So it is a different encoder (cosine ~0.97
+// to the int8 embeddings): its own id, its own sha256, its own tokens and ranker.
+// The output graph ends at the pooled features (`features`, [N, C]); the classifier is dropped.
+import { varint, tag } from '../../shared/protobuf.ts';
+
+interface Tensor { name: string; dims: number[]; type: number; raw: Uint8Array | null; ints: number[]; floats: number[] }
+interface Node { op: string; name: string; inputs: string[]; outputs: string[]; attrs: Uint8Array[] }
+
+interface P { i: number }
+function readVarint(b: Uint8Array, p: P): number {
+  let r = 0, s = 1;
+  for (;;) {
+    const x = b[p.i++];
+    if (x === undefined) throw new Error('onnx: truncated varint');
+    r += (x & 0x7f) * s;
+    if (!(x & 0x80)) return r;
+    s *= 128;
+  }
+}
+type Field = { no: number; wire: number; num?: number; bytes?: Uint8Array };
+function* fields(b: Uint8Array): Generator<Field> {
+  const p = { i: 0 };
+  while (p.i < b.length) {
+    const key = readVarint(b, p);
+    const no = Math.floor(key / 8), wire = key & 7;
+    if (wire === 0) yield { no, wire, num: readVarint(b, p) };
+    else if (wire === 2) {
+      const n = readVarint(b, p);
+      yield { no, wire, bytes: b.subarray(p.i, p.i + n) };
+      p.i += n;
+    } else if (wire === 5) { yield { no, wire, bytes: b.subarray(p.i, p.i + 4) }; p.i += 4; }
+    else if (wire === 1) { yield { no, wire, bytes: b.subarray(p.i, p.i + 8) }; p.i += 8; }
+    else throw new Error(`onnx: unsupported wire type ${wire}`);
+  }
+}
+const dec = new TextDecoder();
+const enc = new TextEncoder();
+const packed = (f: Field, out: number[]) => {
+  if (f.wire === 0) out.push(f.num!);
+  else { const p = { i: 0 }; while (p.i < f.bytes!.length) out.push(readVarint(f.bytes!, p)); }
+};
+
+function readTensor(b: Uint8Array): Tensor {
+  const t: Tensor = { name: '', dims: [], type: 0, raw: null, ints: [], floats: [] };
+  for (const f of fields(b)) {
+    if (f.no === 1) packed(f, t.dims);
+    else if (f.no === 2) t.type = f.num!;
+    else if (f.no === 5) packed(f, t.ints);
+    else if (f.no === 8) t.name = dec.decode(f.bytes!);
+    else if (f.no === 9) t.raw = f.bytes!;
+    else if (f.no === 4) {
+      const v = new DataView(f.bytes!.buffer, f.bytes!.byteOffset, f.bytes!.byteLength);
+      for (let i = 0; i + 4 <= f.bytes!.length; i += 4) t.floats.push(v.getFloat32(i, true));
+    }
+  }
+  return t;
+}
+
+// TensorProto data types
+const FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6;
+
+/** A tensor's values as float64 (uint8, int8, int32, float32). */
+function values(t: Tensor): Float64Array {
+  const n = t.dims.reduce((a, x) => a * x, 1);
+  const out = new Float64Array(n);
+  if (t.raw) {
+    const v = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
+    for (let i = 0; i < n; i++) {
+      out[i] = t.type === UINT8 ? v.getUint8(i) : t.type === INT8 ? v.getInt8(i) : t.type === INT32 ? v.getInt32(4 * i, true)
+        : t.type === FLOAT ? v.getFloat32(4 * i, true) : NaN;
+    }
+  } else if (t.type === FLOAT) out.set(t.floats.slice(0, n));
+  else for (let i = 0; i < n; i++) out[i] = t.type === INT8 ? ((t.ints[i] << 24) >> 24) : t.ints[i];
+  if (out.some(Number.isNaN)) throw new Error(`onnx: tensor ${t.name} of type ${t.type} cannot be read`);
+  return out;
+}
+
+type Bytes = Uint8Array | number[];
+function cat(parts: Bytes[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+const len = (no: number, body: Bytes) => cat([tag(no, 2), varint(body.length), body]);
+const str = (no: number, s: string) => len(no, enc.encode(s));
+const int = (no: number, n: number) => [...tag(no, 0), ...varint(n)];
+
+function floatTensor(name: string, dims: number[], data: Float64Array): Uint8Array {
+  const raw = new Uint8Array(new Float32Array(data).buffer);
+  return cat([...dims.map((d) => int(1, d)), int(2, FLOAT), str(8, name), len(9, raw)]);
+}
+function nodeProto(n: Node): Uint8Array {
+  return cat([...n.inputs.map((i) => str(1, i)), ...n.outputs.map((o) => str(2, o)), str(3, n.name), str(4, n.op),
+    ...n.attrs.map((a) => len(5, a))]);
+}
+/** ValueInfoProto of a float tensor; string dims are symbolic. */
+function valueInfo(name: string, dims: (number | string)[]): Uint8Array {
+  const shape = cat(dims.map((d) => len(1, typeof d === 'number' ? int(1, d) : str(2, d))));
+  return cat([str(1, name), len(2, len(1, cat([int(1, FLOAT), len(2, shape)])))]);
+}
+
+export interface DeriveResult {
+  model: Uint8Array;
+  /** name of the pooled-features output ([N, C]) */
+  output: string;
+  dim: number;
+  nodes: number;
+}
+
+/** The float32 graph derived from an int8 QLinear classifier, up to its pooled features. */
+export function deriveFloatEncoder(int8Model: Uint8Array, opts: { input: string; size: number }): DeriveResult {
+  const init = new Map<string, Tensor>();
+  const nodes: Node[] = [];
+  for (const f of fields(int8Model)) {
+    if (f.no !== 7 || f.wire !== 2) continue;
+    for (const g of fields(f.bytes!)) {
+      if (g.no === 5 && g.wire === 2) {
+        const t = readTensor(g.bytes!);
+        init.set(t.name, t);
+      } else if (g.no === 1 && g.wire === 2) {
+        const n: Node = { op: '', name: '', inputs: [], outputs: [], attrs: [] };
+        for (const h of fields(g.bytes!)) {
+          if (h.no === 1) n.inputs.push(dec.decode(h.bytes!));
+          else if (h.no === 2) n.outputs.push(dec.decode(h.bytes!));
+          else if (h.no === 3) n.name = dec.decode(h.bytes!);
+          else if (h.no === 4) n.op = dec.decode(h.bytes!);
+          else if (h.no === 5) n.attrs.push(h.bytes!);
+        }
+        nodes.push(n);
+      }
+    }
+  }
+  const val = (name: string) => {
+    const t = init.get(name);
+    if (!t) throw new Error(`onnx: ${name} is not an initializer`);
+    return values(t);
+  };
+  const scalar = (name: string) => val(name)[0];
+  // what the uint8 / int8 output of a quantized op can hold, in real units
+  const range = (scale: string, zp: string): [number, number] => {
+    const s = scalar(scale), z = scalar(zp), t = init.get(zp)!.type;
+    const [lo, hi] = t === INT8 ? [-128, 127] : [0, 255];
+    return [(lo - z) * s, (hi - z) * s];
+  };
+
+  const out: Node[] = [];
+  const inits: Uint8Array[] = [];
+  const alias = new Map<string, string>(); // quantized tensor -> its float name
+  const name = (x: string) => alias.get(x) ?? x;
+  const addInit = (n: string, dims: number[], data: Float64Array) => {
+    inits.push(floatTensor(n, dims, data));
+    return n;
+  };
+  const clip = (n: Node, pre: string, o: string, scale: string, zp: string) => {
+    const [lo, hi] = range(scale, zp);
+    out.push({ op: 'Clip', name: `${n.name || o}_clip`, inputs: [pre, addInit(`${o}_lo`, [], Float64Array.of(lo)), addInit(`${o}_hi`, [], Float64Array.of(hi))], outputs: [o], attrs: [] });
+  };
+  let features = '', dim = 0, channels = 0;
+  for (const n of nodes) {
+    const i = n.inputs, o = n.outputs[0];
+    if (n.op === 'QuantizeLinear' && i[0] === opts.input) {
+      alias.set(o, opts.input);
+    } else if (n.op === 'QLinearConv') {
+      // inputs: x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, bias
+      const wt = init.get(i[3])!;
+      const w = val(i[3]), ws = val(i[4]), wz = val(i[5]);
+      const cout = wt.dims[0], per = w.length / cout;
+      channels = cout;
+      const wf = new Float64Array(w.length);
+      for (let c = 0; c < cout; c++) {
+        const s = ws.length > 1 ? ws[c] : ws[0], z = wz.length > 1 ? wz[c] : wz[0];
+        for (let k = 0; k < per; k++) wf[c * per + k] = (w[c * per + k] - z) * s;
+      }
+      const ins = [name(i[0]), addInit(`${o}_w`, wt.dims, wf)];
+      if (i[8]) {
+        const b = val(i[8]), xs = scalar(i[1]);
+        ins.push(addInit(`${o}_b`, [cout], b.map((v, c) => v * xs * (ws.length > 1 ? ws[c] : ws[0]))));
+      }
+      out.push({ op: 'Conv', name: n.name || o, inputs: ins, outputs: [`${o}_pre`], attrs: n.attrs });
+      clip(n, `${o}_pre`, o, i[6], i[7]);
+    } else if (n.op === 'QLinearAdd') {
+      // inputs: a, a_scale, a_zp, b, b_scale, b_zp, c_scale, c_zp
+      out.push({ op: 'Add', name: n.name || o, inputs: [name(i[0]), name(i[3])], outputs: [`${o}_pre`], attrs: [] });
+      clip(n, `${o}_pre`, o, i[6], i[7]);
+    } else if (n.op === 'QLinearGlobalAveragePool') {
+      const pooled = `${o}_pool`;
+      out.push({ op: 'GlobalAveragePool', name: n.name || o, inputs: [name(i[0])], outputs: [pooled], attrs: [] });
+      features = 'features';
+      // AttributeProto: name=1, i=3, type=20 (INT = 2)
+      out.push({ op: 'Flatten', name: 'features_flatten', inputs: [pooled], outputs: [features], attrs: [cat([str(1, 'axis'), int(3, 1), int(20, 2)])] });
+      dim = channels;
+      break;
+    } else throw new Error(`deriveFloatEncoder: ${n.op} is not handled before the pool`);
+  }
+  if (!features) throw new Error('deriveFloatEncoder: no QLinearGlobalAveragePool found');
+  // GraphProto: node=1, name=2, initializer=5, input=11, output=12
+  const graph = cat([
+    ...out.map((n) => len(1, nodeProto(n))),
+    str(2, 'float32 derived from int8'),
+    ...inits.map((t) => len(5, t)),
+    len(11, valueInfo(opts.input, ['N', 3, opts.size, opts.size])),
+    len(12, valueInfo(features, ['N', dim])),
+  ]);
+  // ModelProto: ir_version=1, producer_name=2, producer_version=3, graph=7, opset_import=8
+  const model = cat([int(1, 7), str(2, 'zooscout float-derive'), str(3, '1'), len(7, graph), len(8, cat([str(1, ''), int(2, 13)]))]);
+  return { model, output: features, dim, nodes: out.length };
+}
