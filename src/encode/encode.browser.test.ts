@@ -50,6 +50,9 @@ describe('encoder in the page (onnxruntime-web in a worker)', () => {
       expect(b.encoded).to.equal(items.length - 2);
       expect(seen.at(-1)).to.equal(items.length);
       expect(seen.every((d, i) => i === 0 || d >= seen[i - 1])).to.equal(true);
+      // nothing to do: an empty result of the encoder's shape
+      const none = await pool.encode([]);
+      expect([none.dim, none.indices.length, none.embeddings.length, none.cancelled]).to.deep.equal([1280, 0, 0, false]);
     } finally {
       one.terminate();
       pool.terminate();

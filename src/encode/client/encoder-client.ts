@@ -107,7 +107,7 @@ export async function startEncoder(opts: {
     backend,
     encode: (items, onProgress) => {
       state.cancelled = false;
-      return encodePool(members, backend, items, state, onProgress);
+      return encodePool(members, backend, { dim: entry.dim, cache: opts.useCache ?? true }, items, state, onProgress);
     },
     tokens: (job) => first.m.api.tokens(Comlink.transfer(job, [job.embeddings.buffer])),
     cancel: async () => {
@@ -119,11 +119,12 @@ export async function startEncoder(opts: {
 }
 
 /** Hands out shares of the items to whichever worker is free and merges their results in request order. */
-async function encodePool(members: Member[], backend: BackendInfo, items: EncodeItem[], state: { cancelled: boolean }, onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
+async function encodePool(members: Member[], backend: BackendInfo, shape: { dim: number; cache: boolean }, items: EncodeItem[], state: { cancelled: boolean }, onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
   const t0 = performance.now();
   const parts: { offset: number; r: EncodeResult }[] = [];
   const live = new Map<number, EncodeProgress>(); // worker -> progress within its current share
-  let next = 0, doneItems = 0, fromCache = 0, skipped = 0, encoded = 0, lastReport = 0;
+  const current = new Map<number, number>(); // worker -> offset of the share it works on
+  let next = 0, doneItems = 0, fromCache = 0, skipped = 0, encoded = 0, lastReport = 0, lastDone = 0;
   const report = (final = false) => {
     if (!onProgress) return;
     const now = performance.now();
@@ -137,6 +138,8 @@ async function encodePool(members: Member[], backend: BackendInfo, items: Encode
     }
     const enc = encoded + [...live.values()].reduce((a, p) => a + Math.max(0, p.done - p.fromCache - p.skipped), 0);
     const rate = enc > 0 ? enc / ((now - t0) / 1000) : 0;
+    // progress arrives on its own channel, so a share's last report can trail its result: never go back
+    done = lastDone = Math.min(items.length, Math.max(lastDone, done));
     const left = items.length - done;
     onProgress({ done, total: items.length, fromCache: fc, skipped: sk, rate, etaSeconds: rate > 0 ? left / rate : NaN, phase: final ? 'done' : 'encoding' });
   };
@@ -146,10 +149,13 @@ async function encodePool(members: Member[], backend: BackendInfo, items: Encode
       const offset = next;
       const share = items.slice(offset, offset + SHARE);
       next += share.length;
+      current.set(w, offset);
       const r = await m.api.encode(share, Comlink.proxy((p: EncodeProgress) => {
+        if (current.get(w) !== offset) return; // a late report of a finished share
         live.set(w, p);
         report();
       }));
+      current.delete(w);
       live.delete(w);
       parts.push({ offset, r });
       doneItems += r.cancelled ? 0 : share.length;
@@ -161,17 +167,17 @@ async function encodePool(members: Member[], backend: BackendInfo, items: Encode
     }
   };
   await Promise.all(members.map((_, w) => run(w)));
-  return mergeResults(parts, backend, (performance.now() - t0) / 1000, state.cancelled, () => report(true));
+  return mergeResults(parts, backend, shape, (performance.now() - t0) / 1000, state.cancelled, () => report(true));
 }
 
-function mergeResults(parts: { offset: number; r: EncodeResult }[], backend: BackendInfo, seconds: number, cancelled: boolean, done: () => void): EncodeResult {
+function mergeResults(parts: { offset: number; r: EncodeResult }[], backend: BackendInfo, shape: { dim: number; cache: boolean }, seconds: number, cancelled: boolean, done: () => void): EncodeResult {
   parts.sort((a, b) => a.offset - b.offset);
-  const dim = parts[0]?.r.dim ?? 0;
+  const dim = shape.dim;
   const rows = parts.reduce((a, p) => a + p.r.indices.length, 0);
   const embeddings = new Float32Array(rows * dim);
   const out: EncodeResult = {
     dim, embeddings, indices: [], hashes: [], skipped: [], downscaled: [], fromCache: 0, encoded: 0, cancelled,
-    cache: { enabled: parts[0]?.r.cache.enabled ?? false, full: false, notStored: 0, error: '' },
+    cache: { enabled: shape.cache, full: false, notStored: 0, error: '' },
     seconds, timing: { readMs: 0, decodeMs: 0, embedMs: 0 }, backend,
   };
   let row = 0;
