@@ -74,7 +74,7 @@ for (let run = 1; run <= runs; run++) {
     const encoderId = await page.evaluate(() => (document.querySelector('zs-app') as unknown as { encoderId: string }).encoderId);
     // the backend line starts with the backend that ran the encoder ("WASM ran the encoder: … · 2 thread(s)")
     const pool = /(\d+) worker\(s\) x (\d+) thread/.exec(result.backend);
-    const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${pool ? ` (${pool[1]} workers x ${pool[2]} thread${pool[2] === '1' ? '' : 's'})` : ''}` : '?';
+    const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${pool ? ` (${pool[1]} worker${pool[1] === '1' ? '' : 's'} x ${pool[2]} thread${pool[2] === '1' ? '' : 's'})` : ''}` : '?';
     last = `folder to recommendation: ${f1(seconds)} s (${images} images, encoder ${encoderId}, backend ${backend}, load average ${loadavg()[0].toFixed(1)})`;
   } finally {
     await app.close();

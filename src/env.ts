@@ -15,8 +15,10 @@ export const env = {
   modelsBase: new URL('models/encoders/', baseHref()).href,
   /** WASM threads; needs cross-origin isolation, else 1 */
   wasmThreads: Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 1))),
-  /** encode workers on WASM, each with wasmThreads / encodeWorkers threads (src/encode/client/encoder-client.ts) */
-  encodeWorkers: Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 1))),
+  /** encode workers on WASM, each with wasmThreads / encodeWorkers threads (src/encode/client/encoder-client.ts).
+   * One for now: a pool of two embedded 1.28x faster here but held over 1 GB more of the browser's
+   * memory in the 108 MP PNG test (+1120 MB against +102 MB; cause not found yet) */
+  encodeWorkers: 1,
   /** a non-interlaced PNG larger than this (pixels) is refused before decoding; it is streamed row by row, so memory stays O(width) */
   maxPixels: 1_000_000_000,
   /** other images larger than this are refused: the browser decodes them whole (4 bytes a pixel) before resizing */
