@@ -6,38 +6,11 @@
 // rounding of activations to the uint8 grid is dropped. So it is a different encoder (cosine ~0.97
 // to the int8 embeddings): its own id, its own sha256, its own tokens and ranker.
 // The output graph ends at the pooled features (`features`, [N, C]); the classifier is dropped.
-import { varint, tag } from '../../shared/protobuf.ts';
+import { fields, readVarint, tag, varint, type Field } from '../../shared/protobuf.ts';
 
 interface Tensor { name: string; dims: number[]; type: number; raw: Uint8Array | null; ints: number[]; floats: number[] }
 interface Node { op: string; name: string; inputs: string[]; outputs: string[]; attrs: Uint8Array[] }
 
-interface P { i: number }
-function readVarint(b: Uint8Array, p: P): number {
-  let r = 0, s = 1;
-  for (;;) {
-    const x = b[p.i++];
-    if (x === undefined) throw new Error('onnx: truncated varint');
-    r += (x & 0x7f) * s;
-    if (!(x & 0x80)) return r;
-    s *= 128;
-  }
-}
-type Field = { no: number; wire: number; num?: number; bytes?: Uint8Array };
-function* fields(b: Uint8Array): Generator<Field> {
-  const p = { i: 0 };
-  while (p.i < b.length) {
-    const key = readVarint(b, p);
-    const no = Math.floor(key / 8), wire = key & 7;
-    if (wire === 0) yield { no, wire, num: readVarint(b, p) };
-    else if (wire === 2) {
-      const n = readVarint(b, p);
-      yield { no, wire, bytes: b.subarray(p.i, p.i + n) };
-      p.i += n;
-    } else if (wire === 5) { yield { no, wire, bytes: b.subarray(p.i, p.i + 4) }; p.i += 4; }
-    else if (wire === 1) { yield { no, wire, bytes: b.subarray(p.i, p.i + 8) }; p.i += 8; }
-    else throw new Error(`onnx: unsupported wire type ${wire}`);
-  }
-}
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 const packed = (f: Field, out: number[]) => {

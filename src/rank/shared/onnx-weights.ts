@@ -2,6 +2,7 @@
 // (5) -> TensorProto {dims (1), data_type (2), float_data (4), name (8), raw_data (9)}, plus the
 // nodes' op types (GraphProto.node = 1, NodeProto.op_type = 4, input = 1) so layers can be put in
 // the order the graph uses them. Float32, float16 and float64 tensors are decoded; others skipped.
+import { fields, readVarint } from '../../shared/protobuf.ts';
 
 export interface OnnxTensor {
   name: string;
@@ -17,35 +18,6 @@ export interface OnnxWeights {
   ops: string[];
 }
 
-interface P { i: number }
-function varint(b: Uint8Array, p: P): number {
-  let r = 0, s = 1;
-  for (;;) {
-    if (p.i >= b.length) throw new Error('onnx: truncated varint');
-    const x = b[p.i++];
-    r += (x & 0x7f) * s;
-    if (!(x & 0x80)) return r;
-    s *= 128;
-  }
-}
-
-type Field = { no: number; wire: number; num?: number; bytes?: Uint8Array };
-function* fields(b: Uint8Array): Generator<Field> {
-  const p = { i: 0 };
-  while (p.i < b.length) {
-    const key = varint(b, p);
-    const no = Math.floor(key / 8), wire = key & 7;
-    if (wire === 0) yield { no, wire, num: varint(b, p) };
-    else if (wire === 2) {
-      const n = varint(b, p);
-      if (p.i + n > b.length) throw new Error('onnx: truncated field');
-      yield { no, wire, bytes: b.subarray(p.i, p.i + n) };
-      p.i += n;
-    } else if (wire === 5) { yield { no, wire, bytes: b.subarray(p.i, p.i + 4) }; p.i += 4; }
-    else if (wire === 1) { yield { no, wire, bytes: b.subarray(p.i, p.i + 8) }; p.i += 8; }
-    else throw new Error(`onnx: unsupported wire type ${wire}`);
-  }
-}
 
 const dec = new TextDecoder();
 
@@ -64,7 +36,7 @@ function readTensor(b: Uint8Array): OnnxTensor | null {
   for (const f of fields(b)) {
     if (f.no === 1) {
       if (f.wire === 0) dims.push(f.num!);
-      else { const p = { i: 0 }; while (p.i < f.bytes!.length) dims.push(varint(f.bytes!, p)); }
+      else { const p = { i: 0 }; while (p.i < f.bytes!.length) dims.push(readVarint(f.bytes!, p)); }
     } else if (f.no === 2) type = f.num!;
     else if (f.no === 8) name = dec.decode(f.bytes!);
     else if (f.no === 9) raw = f.bytes!;
