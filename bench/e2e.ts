@@ -41,7 +41,7 @@ for (let run = 1; run <= runs; run++) {
     for (const h of app.serverHits) {
       if (h.endAt === undefined || h.endAt > tTable) continue;
       bytes += h.bytes;
-      if (process.env.ZS_E2E_HITS) console.log(`hit ${((h.at - app.serverHits[0].at) / 1000).toFixed(2)} s ${h.url} ${h.bytes} ${String(h.headers["sec-fetch-dest"] ?? "")} ${String(h.headers["service-worker"] ?? "")}`);
+      if (process.env.ZS_E2E_HITS) console.log(`hit ${((h.at - app.serverHits[0].at) / 1000).toFixed(2)} s ${h.url} ${h.bytes} ${String(h.headers["sec-fetch-dest"] ?? "")} ${String(h.headers["service-worker"] ?? "")} ${String(h.headers["referer"] ?? "")}`);
       const path = new URL(h.url, 'http://x/').pathname.replace(/^\//, '');
       const what = /^(assets|ort|tfjs-wasm|npm-models)\//.test(path) ? path.split('/')[0] : /^models\//.test(path) ? path.split('/').slice(0, 2).join('/') : path || 'index.html';
       const p = parts.get(what) ?? { n: 0, bytes: 0 };
@@ -61,7 +61,11 @@ for (let run = 1; run <= runs; run++) {
     const m = (a: string, b: string) => (marks[a] !== undefined && marks[b] !== undefined ? `${f1((marks[b] - marks[a]) / 1000)} s` : 'n/a');
     const images = classes * perClass;
     console.log(`run ${run}: ${dataset}, ${classes} classes x ${perClass} images, cold page, empty cache`);
-    console.log(`  encoder load (fetch + session): ${m('zs:run', 'zs:encoder-ready')}`);
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    if (marks['zs:run'] !== undefined) console.log(`  pick to the run's start (the browser hands the files over, the page lists them): ${f1((origin + marks['zs:run'] - t0) / 1000)} s`);
+    console.log(`  encoder load (fetch + session; started when the page opened, env.preload): ${m('zs:run', 'zs:encoder-ready')}`);
+    const load = await page.evaluate(() => (document.querySelector('zs-app') as unknown as { encoder: { backend: { loadMs?: { weights: number; runtime: number } } } | null }).encoder?.backend.loadMs);
+    if (load) console.log(`    in the first encode worker: weights fetched, checked, derived ${f1(load.weights / 1000)} s; runtime, graph and first run ${f1(load.runtime / 1000)} s`);
     if (timing) {
       console.log(`  CPU time summed over the encode workers: read + hash + cache lookup ${f1(timing.readMs / 1000)} s, decode + preprocess ${f1(timing.decodeMs / 1000)} s, embed (${timing.encoded} images) ${f1(timing.embedMs / 1000)} s; encode stage in all ${f1(timing.seconds)} s (${f1(timing.encoded / timing.seconds)} images/s)`);
     }
@@ -73,6 +77,7 @@ for (let run = 1; run <= runs; run++) {
     console.log(`first-visit bytes before the first table: ${f1(bytes / 1e6)} MB`);
     const encoderId = await page.evaluate(() => (document.querySelector('zs-app') as unknown as { encoderId: string }).encoderId);
     // the backend line starts with the backend that ran the encoder ("WASM ran the encoder: … · 2 thread(s)")
+    if (process.env.ZS_E2E_HITS) console.log(`backend line: ${result.backend}`);
     const pool = /(\d+) worker\(s\) x (\d+) thread/.exec(result.backend);
     const backend = /^WebGPU/.test(result.backend) ? 'webgpu' : /^WASM/.test(result.backend) ? `wasm${pool ? ` (${pool[1]} worker${pool[1] === '1' ? '' : 's'} x ${pool[2]} thread${pool[2] === '1' ? '' : 's'})` : ''}` : '?';
     last = `folder to recommendation: ${f1(seconds)} s (${images} images, encoder ${encoderId}, backend ${backend}, load average ${loadavg()[0].toFixed(1)})`;

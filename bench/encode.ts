@@ -2,9 +2,10 @@
 // when an adapter exists) and in onnxruntime-node, on the same images, measured now.
 // Both sides include decode + preprocess + inference (the page also hashes each file).
 // Measures the default encoder and the other MobileNetV2 variant (int8 zoo file / float32 derived
-// from it), each in one worker with every thread (the page's setup) and in a pool of two
-// single-threaded workers: the speed-ups are against the int8 encoder in one worker, measured in
-// the same run. The last line is the default encoder's page/Node ratio as the page runs it.
+// from it), each as the page runs it (runtime and workers of its own choosing), in one worker, and in
+// a pool of two single-threaded workers; an encoder that runs on tfjs also on onnxruntime-web. The
+// speed-ups are against the int8 encoder in one worker on onnxruntime-web, measured in the same run.
+// The last line is the default encoder's page/Node ratio as the page runs it.
 // Flags: --n N (images, default 96), --encoder ID[,ID] (instead of the two), --threads T (Node intra-op threads, default 2).
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -13,9 +14,8 @@ import { openPage } from '../tools/browser.ts';
 import { webgpuArgs } from '../tools/wtr/server.mjs';
 import { loadNodeEncoder } from '../src/encode/node/encoder.ts';
 import { decodeImage } from '../src/encode/node/decode.ts';
-import { DEFAULT_ENCODER_ID } from '../src/encode/shared/manifest.ts';
+import { DEFAULT_ENCODER_ID, encoderById } from '../src/encode/shared/manifest.ts';
 import { cosine } from '../src/encode/shared/vec.ts';
-import { env } from '../src/env.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,9 +40,9 @@ const bytes = paths.map((p) => new Uint8Array(readFileSync(`../shared/${p}`)));
 
 console.log(`bench:encode — ${paths.length} images from ${sets.join(', ')}, encoders ${encoderIds.join(', ')} (default ${DEFAULT_ENCODER_ID}), ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`);
 
-type PageResult = { backend: { backend: string; reason: string; threads: number; workers?: number }; seconds: number; images: number; embeddings: number[]; dim: number; timing: { readMs: number; decodeMs: number; embedMs: number } };
+type PageResult = { backend: { backend: string; reason: string; threads: number; workers?: number; runtime?: string }; seconds: number; images: number; embeddings: number[]; dim: number; timing: { readMs: number; decodeMs: number; embedMs: number } };
 
-async function pageRun(encoderId: string, nodeVecs: Float32Array[], label: string, extraArgs: string[], prefer: 'wasm' | 'webgpu', workers?: number) {
+async function pageRun(encoderId: string, nodeVecs: Float32Array[], label: string, extraArgs: string[], prefer: 'wasm' | 'webgpu', workers?: number, runtime?: 'onnxruntime-web') {
   const s = await openPage({ log: false, extraArgs });
   try {
     const adapter = await s.run<string>('/bench/page/encode-page.ts', 'hasWebGpuAdapter');
@@ -55,20 +55,20 @@ async function pageRun(encoderId: string, nodeVecs: Float32Array[], label: strin
       console.log(`page  ${label}: no WebGPU adapter here (${adapter}); not measured`);
       return null;
     }
-    const r = await s.run<PageResult>('/bench/page/encode-page.ts', 'encodeInPage', [encoderId, paths, prefer, workers]);
+    const r = await s.run<PageResult>('/bench/page/encode-page.ts', 'encodeInPage', [encoderId, paths, prefer, workers, runtime]);
     const rate = r.images / r.seconds;
     const cos = nodeVecs.map((v, i) => cosine(v, r.embeddings.slice(i * r.dim, (i + 1) * r.dim)));
-    console.log(`page  ${label} → ran on ${r.backend.backend} (${r.backend.workers ?? 1} worker(s) x ${r.backend.threads} thread(s); ${r.backend.reason || 'as asked'}): ` +
+    console.log(`page  ${label} → ran on ${r.backend.backend}, ${r.backend.runtime ?? 'onnxruntime-web'} (${r.backend.workers ?? 1} worker(s) x ${r.backend.threads} thread(s); ${r.backend.reason || 'as asked'}): ` +
       `${rate.toFixed(1)} images/s (${r.seconds.toFixed(2)} s); min cosine to node ${Math.min(...cos).toFixed(5)}`);
     const per = (ms: number) => `${(ms / r.images).toFixed(1)} ms`;
     console.log(`      per image (CPU time, summed over workers): read+hash ${per(r.timing.readMs)}, decode+preprocess ${per(r.timing.decodeMs)}, inference ${per(r.timing.embedMs)}`);
-    return r.backend.backend === prefer ? rate : null;
+    return r.backend.backend === prefer ? { rate, workers: r.backend.workers ?? 1 } : null;
   } finally {
     await s.close();
   }
 }
 
-const res = new Map<string, { node: number; pool: number | null; one: number | null }>();
+const res = new Map<string, { node: number; page: number | null; workers: number; one: number | null; ortOne: number | null; pool: number | null }>();
 for (const encoderId of encoderIds) {
   console.log(`\n${encoderId}${encoderId === DEFAULT_ENCODER_ID ? ' (the default)' : ''}`);
   // Node: onnxruntime-node, same preprocessing module
@@ -80,20 +80,26 @@ for (const encoderId of encoderIds) {
   await enc.release();
   const nodeRate = paths.length / nodeSec;
   console.log(`node  onnxruntime-node (cpu, ${threads} threads): ${nodeRate.toFixed(1)} images/s (${nodeSec.toFixed(2)} s)`);
-  const pool = await pageRun(encoderId, nodeVecs, 'WASM, a pool of 2 workers', [], 'wasm', 2);
-  const one = await pageRun(encoderId, nodeVecs, 'WASM, one worker (the page now)', [], 'wasm', 1);
+  // the page's own setup (its runtime and number of workers for this encoder on this machine)
+  const page = await pageRun(encoderId, nodeVecs, 'WASM, as the page runs it', [], 'wasm');
+  const one = page && page.workers === 1 ? page : await pageRun(encoderId, nodeVecs, 'WASM, one worker', [], 'wasm', 1);
+  // an encoder on tfjs: the same graph on onnxruntime-web (one worker, every thread), the path it replaced
+  const ortOne = encoderById(encoderId).wasmRuntime
+    ? await pageRun(encoderId, nodeVecs, 'WASM, one worker, onnxruntime-web instead of tfjs', [], 'wasm', 1, 'onnxruntime-web')
+    : null;
+  const pool = page && page.workers === 2 ? page : await pageRun(encoderId, nodeVecs, 'WASM, a pool of 2 workers', [], 'wasm', 2);
   // WebGPU: only where Chromium finds an adapter (a real GPU, or SwiftShader's software Vulkan)
   if (encoderId === DEFAULT_ENCODER_ID) await pageRun(encoderId, nodeVecs, 'WebGPU', webgpuArgs, 'webgpu');
-  res.set(encoderId, { node: nodeRate, pool, one });
+  res.set(encoderId, { node: nodeRate, page: page?.rate ?? null, workers: page?.workers ?? 1, one: one?.rate ?? null, ortOne: ortOne?.rate ?? null, pool: pool?.rate ?? null });
 }
 const base = res.get(BASE)?.one;
 console.log('');
 for (const [id, r] of res) {
-  const vs = (x: number | null) => (base && x ? ` (${(x / base).toFixed(2)}x the ${BASE} encoder in one worker)` : '');
-  console.log(`${id}: page ${r.one?.toFixed(1) ?? '-'} images/s in one worker${vs(r.one)}, ${r.pool?.toFixed(1) ?? '-'} in a pool of 2${vs(r.pool)}, node ${r.node.toFixed(1)}`);
+  const vs = (x: number | null) => (base && x ? ` (${(x / base).toFixed(2)}x)` : '');
+  const ort = r.ortOne ? `, ${r.ortOne.toFixed(1)} in one worker on onnxruntime-web${vs(r.ortOne)}` : '';
+  console.log(`${id}: page ${r.page?.toFixed(1) ?? '-'} images/s as the page runs it (${r.workers} worker(s))${vs(r.page)}; ${r.one?.toFixed(1) ?? '-'} in one worker${vs(r.one)}${ort}, ${r.pool?.toFixed(1) ?? '-'} in a pool of 2${vs(r.pool)}; node ${r.node.toFixed(1)}`);
 }
-// the page's setup: the default encoder in env.encodeWorkers workers (one for now: src/env.ts says why)
+if (base) console.log(`(Nx: images/s over the ${BASE} encoder in one worker on onnxruntime-web, the page's encoder when the encoder issue was filed, measured in this run)`);
 const d = res.get(encoderIds[0])!;
-const page = env.encodeWorkers > 1 ? d.pool : d.one;
-if (page == null) throw new Error('the WASM page run did not happen');
-console.log(`encode page/node ratio: ${(page / d.node).toFixed(2)}`);
+if (d.page == null) throw new Error('the WASM page run did not happen');
+console.log(`encode page/node ratio: ${(d.page / d.node).toFixed(2)}`);

@@ -13,12 +13,12 @@ export async function hasWebGpuAdapter(): Promise<string> {
   return `${info?.vendor || 'unknown vendor'} ${info?.architecture || ''}`.trim();
 }
 
-export async function encodeInPage(encoderId: string, paths: string[], prefer: BackendPreference, workers?: number) {
+export async function encodeInPage(encoderId: string, paths: string[], prefer: BackendPreference, workers?: number, runtime?: 'auto' | 'onnxruntime-web') {
   const files = await Promise.all(paths.map(async (p) => {
     const r = await fetch('/__shared/' + p.split('/').map(encodeURIComponent).join('/'));
     return { path: p, file: await r.blob() };
   }));
-  const enc = await startEncoder({ encoderId, prefer, useCache: false, workers });
+  const enc = await startEncoder({ encoderId, prefer, useCache: false, workers, runtime });
   try {
     // warm-up: first runs compile kernels, never counted (a share per worker)
     await enc.encode(files.slice(0, 16 * (enc.backend.workers ?? 1)));

@@ -4,12 +4,18 @@ import { startEncoder } from './client/encoder-client.ts';
 import { cosine } from './shared/vec.ts';
 import { datasetFiles, sharedFile, SHARED_FS } from '../../test/helpers/fixtures.ts';
 
-describe('encoder in the page (onnxruntime-web in a worker)', () => {
-  for (const encoderId of ['mobilenetv2-12-int8', 'mobilenetv2-12-f32']) it(`${encoderId}: gives the same embeddings as onnxruntime-node for the same files (cosine > 0.999)`, async () => {
+describe('encoder in the page (onnxruntime-web or tfjs in a worker)', () => {
+  const cases = [
+    { encoderId: 'mobilenetv2-12-int8', runtime: 'onnxruntime-web' },
+    { encoderId: 'mobilenetv2-12-f32', runtime: 'tfjs' }, // its wasmRuntime: the page's default path
+    { encoderId: 'mobilenetv2-12-f32', runtime: 'onnxruntime-web' },
+  ] as const;
+  for (const { encoderId, runtime } of cases) it(`${encoderId} on ${runtime}: gives the same embeddings as onnxruntime-node for the same files (cosine > 0.999)`, async () => {
     const list = (await datasetFiles('pets')).filter((_, i) => i % 37 === 0).slice(0, 8);
     const items = await Promise.all(list.map(async (f) => ({ path: f.file, file: await sharedFile(`datasets/pets/${f.file}`) })));
-    const enc = await startEncoder({ encoderId, prefer: 'auto', useCache: false });
+    const enc = await startEncoder({ encoderId, prefer: 'wasm', useCache: false, runtime: runtime === 'tfjs' ? 'auto' : 'onnxruntime-web' });
     try {
+      expect(enc.backend.runtime).to.equal(runtime);
       const res = await enc.encode(items);
       expect(res.skipped).to.have.length(0);
       expect(res.indices).to.deep.equal(items.map((_, i) => i));

@@ -37,3 +37,18 @@ export async function warmUp<T>(fn: () => Promise<T>): Promise<T> {
     warming = null;
   }
 }
+
+/** Work the warm-up must not compete with (a run, up to its first table): the warm-up waits for
+ * it to end, and it does not wait for a warm-up already under way (that one has the network). */
+export async function foreground<T>(fn: () => Promise<T>): Promise<T> {
+  loads++;
+  try {
+    return await fn();
+  } finally {
+    if (--loads === 0) {
+      const w = idle;
+      idle = [];
+      w.forEach((f) => f());
+    }
+  }
+}

@@ -7,7 +7,8 @@ import type { PinnedFile } from '../catalogue/shared/catalogue.ts';
 import { noRankerNote } from '../rank/shared/no-ranker.ts';
 import { sha256Hex } from '../encode/shared/model-file.ts';
 import { startEncoder, presentEncoders, type EncoderHandle } from '../encode/client/encoder-client.ts';
-import { loading } from '../offline/gate.ts';
+import { foreground, loading } from '../offline/gate.ts';
+import { env } from '../env.ts';
 import type { BackendPreference, EncodeProgress } from '../encode/shared/types.ts';
 import { filesFromDrop, filesFromInput, filesFromDirectoryHandle, type PickedFile } from '../ingest/client/gather.ts';
 import { runPipeline, IngestError, type RunReport } from '../app/pipeline.ts';
@@ -99,6 +100,9 @@ export class ZsApp extends LitElement {
       // on-request encoders (CLIP) downloaded once are kept in IndexedDB: present without a fetch
       for (const e of ENCODERS) if (e.onRequest && e.sha256 && !p.has(e.id) && (await hasPinned(e.sha256).catch(() => false))) p.add(e.id);
       this.present = p;
+      this.preload();
+      // errors are reported by the run that needs them
+      if (env.preload) void this.results.prepare().catch(() => undefined);
     });
     void this.refreshCache();
   }
@@ -107,6 +111,8 @@ export class ZsApp extends LitElement {
     super.disconnectedCallback();
     this.encoder?.terminate();
     this.encoder = null;
+    void this.preloaded?.handle.then((h) => h.terminate(), () => undefined);
+    this.preloaded = null;
   }
 
   get resultsEl(): ZsResults | null {
@@ -148,6 +154,23 @@ export class ZsApp extends LitElement {
     }
   }
 
+  /** The encoder started when the page opens, while the user picks a folder (env.preload). */
+  private preloaded: { key: string; handle: Promise<EncoderHandle>; taken: boolean } | null = null;
+
+  private encoderKeyFor(imported: boolean) {
+    return `${this.encoderId}|${this.backendPref}|${imported ? 'imported' : 'served'}`;
+  }
+
+  private preload() {
+    const e = encoderById(this.encoderId);
+    if (!env.preload || this.encoder || this.preloaded || e.onRequest || !this.present.has(e.id)) return;
+    const handle = loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref }));
+    const pre = { key: this.encoderKeyFor(false), handle, taken: false };
+    this.preloaded = pre;
+    // dropped before it was ready and not taken by a run (another encoder or backend chosen meanwhile): let it go
+    handle.then((h) => { if (this.preloaded !== pre && !pre.taken) h.terminate(); }, () => undefined);
+  }
+
   private async ensureEncoder(): Promise<EncoderHandle> {
     const entry = encoderById(this.encoderId);
     if (entry.onRequest && this.importedModel?.id !== entry.id) {
@@ -158,14 +181,19 @@ export class ZsApp extends LitElement {
     // a dropped file of the encoder itself, or of the file a derived encoder is made from
     const own = encoderById(this.encoderId);
     const imported = this.importedModel && (this.importedModel.id === own.id || this.importedModel.id === own.derivedFrom?.id);
-    const key = `${this.encoderId}|${this.backendPref}|${imported ? 'imported' : 'served'}`;
+    const key = this.encoderKeyFor(Boolean(imported));
     if (this.encoder && this.encoderKey === key) return this.encoder;
     this.encoder?.terminate();
     this.encoder = null;
     this.status = 'loading-encoder';
     this.message = `Loading ${encoderById(this.encoderId).name}…`;
+    const pre = this.preloaded;
+    this.preloaded = null;
     const modelBytes = imported ? this.importedModel!.bytes.slice(0) : undefined;
-    this.encoder = await loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes }));
+    if (pre && pre.key === key) pre.taken = true;
+    else if (pre) void pre.handle.then((h) => h.terminate(), () => undefined);
+    const started = pre?.taken ? await pre.handle.catch(() => null) : null;
+    this.encoder = started ?? await loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes }));
     this.encoderKey = key;
     this.message = '';
     const b = this.encoder.backend;
@@ -184,20 +212,24 @@ export class ZsApp extends LitElement {
     this.progress = null;
     this.message = '';
     try {
-      const encoder = await this.ensureEncoder();
-      performance.mark('zs:encoder-ready');
-      this.status = 'running';
-      const report = await runPipeline(
-        encoder,
-        files,
-        { plan: { maxPerClass: this.maxPerClass, seed: this.seed, classLevel: this.classLevel }, k: this.k, folders },
-        (p) => (this.progress = p),
-        errors,
-      );
-      this.report = report;
-      this.status = report.cancelled ? 'cancelled' : 'done';
-      await this.refreshCache();
-      if (report.tokens) await this.results.start(report);
+      // the offline copy's download of the other files waits until the first table is up (src/offline/gate.ts)
+      const report = await foreground(async () => {
+        const encoder = await this.ensureEncoder();
+        performance.mark('zs:encoder-ready');
+        this.status = 'running';
+        const r = await runPipeline(
+          encoder,
+          files,
+          { plan: { maxPerClass: this.maxPerClass, seed: this.seed, classLevel: this.classLevel }, k: this.k, folders },
+          (p) => (this.progress = p),
+          errors,
+        );
+        this.report = r;
+        this.status = r.cancelled ? 'cancelled' : 'done';
+        await this.refreshCache();
+        if (r.tokens) await this.results.start(r);
+        return r;
+      });
       this.dispatchEvent(new CustomEvent('zs-run-complete', { detail: report, bubbles: true, composed: true }));
       return report;
     } catch (e) {

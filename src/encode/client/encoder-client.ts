@@ -39,10 +39,10 @@ const end = (m: Member) => {
 const SHARE = 16;
 
 /**
- * Starts the encoder. On WASM it runs as a pool of `workers` workers (default env.encodeWorkers),
- * each with its share of the threads: onnxruntime-web's intra-op threads gave 1.1x for two threads
- * here (MobileNetV2, batch 8), while two single-threaded workers each decode and embed their own
- * images side by side. WebGPU keeps one worker (one device queue).
+ * Starts the encoder. On WASM an encoder that runs on tfjs (entry.wasmRuntime) is a pool of
+ * `workers` single-threaded workers (default env.encodeWorkers), each decoding and embedding its own
+ * images side by side; one on onnxruntime-web keeps one worker with every thread unless `workers`
+ * says otherwise (a pool of those cost 1 GB more memory). WebGPU keeps one worker (one device queue).
  */
 export async function startEncoder(opts: {
   encoderId: string;
@@ -51,10 +51,14 @@ export async function startEncoder(opts: {
   useCache?: boolean;
   threads?: number;
   workers?: number;
+  /** 'onnxruntime-web': never the tfjs path (benches) */
+  runtime?: 'auto' | 'onnxruntime-web';
 }): Promise<EncoderHandle> {
   const entry = encoderById(opts.encoderId);
   const threads = opts.threads ?? env.wasmThreads;
-  const want = Math.max(1, Math.min(opts.workers ?? env.encodeWorkers, threads));
+  const onTfjs = entry.wasmRuntime === 'tfjs' && opts.runtime !== 'onnxruntime-web';
+  // tfjs workers run one thread each and are light; onnxruntime-web ones are not (env.encodeWorkers)
+  const want = Math.max(1, Math.min(opts.workers ?? (onTfjs ? env.encodeWorkers : 1), threads));
   // a pool fetches the weights and the runtime binary once (each worker checks the pin itself):
   // workers started together would each download them (the runtime is 6.7 MB compressed)
   let modelBytes = opts.modelBytes;
@@ -63,7 +67,8 @@ export async function startEncoder(opts: {
     const url = env.modelsBase + servedFile(entry);
     const [model, runtime] = await Promise.all([
       modelBytes ? Promise.resolve(null) : fetch(url),
-      fetch(env.ortWasmBase + env.ortWasmFile).catch(() => null),
+      // a graph that runs on tfjs on WASM never loads onnxruntime's 25 MB binary in a pool worker
+      onTfjs ? Promise.resolve(null) : fetch(env.ortWasmBase + env.ortWasmFile).catch(() => null),
     ]);
     if (model && !model.ok) throw new Error(`${entry.name}: weights not found at ${url} (HTTP ${model.status}); run npm run setup or drop the .onnx file`);
     await Promise.all([model && keepFetched(url, model), runtime && keepFetched(env.ortWasmBase + env.ortWasmFile, runtime)]);
@@ -77,6 +82,8 @@ export async function startEncoder(opts: {
     prefer,
     ortWasmBase: env.ortWasmBase,
     ortWasmBinary: ortWasmBinary?.slice(0),
+    tfjsWasmBase: env.tfjsWasmBase,
+    runtime: opts.runtime,
     threads: t,
     useCache: opts.useCache ?? true,
     limits: { maxPixels: env.maxPixels, maxBrowserPixels: env.maxBrowserPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
@@ -85,45 +92,61 @@ export async function startEncoder(opts: {
   const first = spawn();
   const members: Member[] = [first.m];
   // the others start at once (their WASM compile and session overlap the first's), on WASM: the
-  // first settles the backend, and if that is WebGPU they are let go
+  // first settles the backend, and if that is WebGPU they are let go. They join the pool when they
+  // are ready, even in the middle of a run: a folder picked as the page opens starts on the first
+  // worker instead of waiting for all of them
   const rest = want > 1 ? Array.from({ length: want - 1 }, spawn) : [];
   const restReady = rest.map((r) => init(r.m, r.failed, 'wasm', perWorker));
   restReady.forEach((p) => p.catch(() => undefined)); // judged below, never unhandled
+  const state = { cancelled: false, ended: false };
+  const pool: Pool = { members, onJoin: null };
   let backend: BackendInfo;
   try {
     backend = await init(first.m, first.failed, opts.prefer ?? 'auto', want > 1 ? perWorker : threads);
-    if (backend.backend === 'wasm') {
-      await Promise.all(restReady);
-      members.push(...rest.map((r) => r.m));
-    } else rest.forEach((r) => end(r.m));
   } catch (e) {
     members.forEach(end);
     rest.forEach((r) => end(r.m));
     throw e;
   }
-  backend = { ...backend, workers: members.length };
-  const state = { cancelled: false };
+  if (backend.backend === 'wasm') {
+    rest.forEach((r, k) => restReady[k].then(() => {
+      if (state.ended) return end(r.m);
+      members.push(r.m);
+      pool.onJoin?.(r.m);
+    }, () => end(r.m))); // a worker that cannot start leaves the others to do the work
+  } else rest.forEach((r) => end(r.m));
+  backend = { ...backend, workers: backend.backend === 'wasm' ? want : 1 };
   return {
     backend,
     encode: (items, onProgress) => {
       state.cancelled = false;
-      return encodePool(members, backend, { dim: entry.dim, cache: opts.useCache ?? true }, items, state, onProgress);
+      return encodePool(pool, backend, { dim: entry.dim, cache: opts.useCache ?? true }, items, state, onProgress);
     },
     tokens: (job) => first.m.api.tokens(Comlink.transfer(job, [job.embeddings.buffer])),
     cancel: async () => {
       state.cancelled = true; // no further shares go out; the running ones stop at their next image
       await Promise.all(members.map((m) => m.api.cancel()));
     },
-    terminate: () => members.forEach(end),
+    terminate: () => {
+      if (state.ended) return; // the page may let go of one handle from two places
+      state.ended = true;
+      members.forEach(end);
+    },
   };
 }
 
+/** The encode workers ready now, and what to do with one that becomes ready during a run. */
+interface Pool {
+  members: Member[];
+  onJoin: ((m: Member) => void) | null;
+}
+
 /** Hands out shares of the items to whichever worker is free and merges their results in request order. */
-async function encodePool(members: Member[], backend: BackendInfo, shape: { dim: number; cache: boolean }, items: EncodeItem[], state: { cancelled: boolean }, onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
+async function encodePool(pool: Pool, backend: BackendInfo, shape: { dim: number; cache: boolean }, items: EncodeItem[], state: { cancelled: boolean }, onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
   const t0 = performance.now();
   const parts: { offset: number; r: EncodeResult }[] = [];
-  const live = new Map<number, EncodeProgress>(); // worker -> progress within its current share
-  const current = new Map<number, number>(); // worker -> offset of the share it works on
+  const live = new Map<Member, EncodeProgress>(); // worker -> progress within its current share
+  const current = new Map<Member, number>(); // worker -> offset of the share it works on
   let next = 0, doneItems = 0, fromCache = 0, skipped = 0, encoded = 0, lastReport = 0, lastDone = 0;
   const report = (final = false) => {
     if (!onProgress) return;
@@ -143,8 +166,8 @@ async function encodePool(members: Member[], backend: BackendInfo, shape: { dim:
     const left = items.length - done;
     onProgress({ done, total: items.length, fromCache: fc, skipped: sk, rate, etaSeconds: rate > 0 ? left / rate : NaN, phase: final ? 'done' : 'encoding' });
   };
-  const run = async (w: number) => {
-    const m = members[w];
+  const run = async (m: Member) => {
+    const w = m;
     while (!state.cancelled && next < items.length) {
       const offset = next;
       const share = items.slice(offset, offset + SHARE);
@@ -166,7 +189,19 @@ async function encodePool(members: Member[], backend: BackendInfo, shape: { dim:
       report();
     }
   };
-  await Promise.all(members.map((_, w) => run(w)));
+  const loops = pool.members.map(run);
+  pool.onJoin = (m) => {
+    if (!state.cancelled && next < items.length) loops.push(run(m));
+  };
+  try {
+    // a worker may join while the others run: wait until no loop was added during the wait
+    for (let n = -1; n !== loops.length;) {
+      n = loops.length;
+      await Promise.all(loops);
+    }
+  } finally {
+    pool.onJoin = null;
+  }
   return mergeResults(parts, backend, shape, (performance.now() - t0) / 1000, state.cancelled, () => report(true));
 }
 

@@ -6,52 +6,10 @@
 // rounding of activations to the uint8 grid is dropped. So it is a different encoder (cosine ~0.97
 // to the int8 embeddings): its own id, its own sha256, its own tokens and ranker.
 // The output graph ends at the pooled features (`features`, [N, C]); the classifier is dropped.
-import { fields, readVarint, tag, varint, type Field } from '../../shared/protobuf.ts';
+import { tag, varint } from '../../shared/protobuf.ts';
+import { readGraph, values, INT8, FLOAT, type Tensor, type Node } from './onnx-graph.ts';
 
-interface Tensor { name: string; dims: number[]; type: number; raw: Uint8Array | null; ints: number[]; floats: number[] }
-interface Node { op: string; name: string; inputs: string[]; outputs: string[]; attrs: Uint8Array[] }
-
-const dec = new TextDecoder();
 const enc = new TextEncoder();
-const packed = (f: Field, out: number[]) => {
-  if (f.wire === 0) out.push(f.num!);
-  else { const p = { i: 0 }; while (p.i < f.bytes!.length) out.push(readVarint(f.bytes!, p)); }
-};
-
-function readTensor(b: Uint8Array): Tensor {
-  const t: Tensor = { name: '', dims: [], type: 0, raw: null, ints: [], floats: [] };
-  for (const f of fields(b)) {
-    if (f.no === 1) packed(f, t.dims);
-    else if (f.no === 2) t.type = f.num!;
-    else if (f.no === 5) packed(f, t.ints);
-    else if (f.no === 8) t.name = dec.decode(f.bytes!);
-    else if (f.no === 9) t.raw = f.bytes!;
-    else if (f.no === 4) {
-      const v = new DataView(f.bytes!.buffer, f.bytes!.byteOffset, f.bytes!.byteLength);
-      for (let i = 0; i + 4 <= f.bytes!.length; i += 4) t.floats.push(v.getFloat32(i, true));
-    }
-  }
-  return t;
-}
-
-// TensorProto data types
-const FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6;
-
-/** A tensor's values as float64 (uint8, int8, int32, float32). */
-function values(t: Tensor): Float64Array {
-  const n = t.dims.reduce((a, x) => a * x, 1);
-  const out = new Float64Array(n);
-  if (t.raw) {
-    const v = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
-    for (let i = 0; i < n; i++) {
-      out[i] = t.type === UINT8 ? v.getUint8(i) : t.type === INT8 ? v.getInt8(i) : t.type === INT32 ? v.getInt32(4 * i, true)
-        : t.type === FLOAT ? v.getFloat32(4 * i, true) : NaN;
-    }
-  } else if (t.type === FLOAT) out.set(t.floats.slice(0, n));
-  else for (let i = 0; i < n; i++) out[i] = t.type === INT8 ? ((t.ints[i] << 24) >> 24) : t.ints[i];
-  if (out.some(Number.isNaN)) throw new Error(`onnx: tensor ${t.name} of type ${t.type} cannot be read`);
-  return out;
-}
 
 type Bytes = Uint8Array | number[];
 function cat(parts: Bytes[]): Uint8Array {
@@ -88,27 +46,7 @@ export interface DeriveResult {
 
 /** The float32 graph derived from an int8 QLinear classifier, up to its pooled features. */
 export function deriveFloatEncoder(int8Model: Uint8Array, opts: { input: string; size: number }): DeriveResult {
-  const init = new Map<string, Tensor>();
-  const nodes: Node[] = [];
-  for (const f of fields(int8Model)) {
-    if (f.no !== 7 || f.wire !== 2) continue;
-    for (const g of fields(f.bytes!)) {
-      if (g.no === 5 && g.wire === 2) {
-        const t = readTensor(g.bytes!);
-        init.set(t.name, t);
-      } else if (g.no === 1 && g.wire === 2) {
-        const n: Node = { op: '', name: '', inputs: [], outputs: [], attrs: [] };
-        for (const h of fields(g.bytes!)) {
-          if (h.no === 1) n.inputs.push(dec.decode(h.bytes!));
-          else if (h.no === 2) n.outputs.push(dec.decode(h.bytes!));
-          else if (h.no === 3) n.name = dec.decode(h.bytes!);
-          else if (h.no === 4) n.op = dec.decode(h.bytes!);
-          else if (h.no === 5) n.attrs.push(h.bytes!);
-        }
-        nodes.push(n);
-      }
-    }
-  }
+  const { init, nodes } = readGraph(int8Model);
   const val = (name: string) => {
     const t = init.get(name);
     if (!t) throw new Error(`onnx: ${name} is not an initializer`);

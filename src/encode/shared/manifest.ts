@@ -45,6 +45,8 @@ export interface EncoderEntry {
   default?: boolean;
   /** made here from another entry's file by a committed transform (no URL of its own); the result is pinned like any file */
   derivedFrom?: { id: string; transform: 'float-derive' };
+  /** 'tfjs': on WASM the graph runs on tfjs-backend-wasm (conv-plan.ts), faster than onnxruntime-web for it; WebGPU stays on onnxruntime-web */
+  wasmRuntime?: 'tfjs';
   /** true: large, fetched only when asked (the page: on the user's consent; setup: `--with ID`) */
   onRequest?: boolean;
   notes?: string;
@@ -83,6 +85,7 @@ export const ENCODERS: readonly EncoderEntry[] = [
     file: 'mobilenetv2-12-f32-derived.onnx',
     urls: [],
     derivedFrom: { id: 'mobilenetv2-12-int8', transform: 'float-derive' },
+    wasmRuntime: 'tfjs',
     sha256: 'da543a404d1db3c9486515754f7e064e59344aa715122fc7280a8a2512e584c6',
     bytes: 8850728,
     input: { name: 'input', batch: 'dynamic' },

@@ -11,6 +11,10 @@ export interface BackendInfo {
   /** encode workers side by side (a pool on WASM; 1 on WebGPU) */
   workers?: number;
   crossOriginIsolated: boolean;
+  /** what runs the graph: onnxruntime-web, or tfjs for an entry with wasmRuntime 'tfjs' on WASM */
+  runtime?: 'onnxruntime-web' | 'tfjs';
+  /** where the worker's start-up went (ms): the weights fetched, checked (and derived), then the runtime, session and first run */
+  loadMs?: { weights: number; runtime: number };
   adapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
 }
 
@@ -24,6 +28,10 @@ export interface InitOptions {
   /** the runtime's .wasm, fetched once by the page for a pool of workers (else each worker fetches it from ortWasmBase) */
   ortWasmBinary?: ArrayBuffer;
   threads: number;
+  /** tfjs-backend-wasm's .wasm files (an entry with wasmRuntime 'tfjs') */
+  tfjsWasmBase: string;
+  /** 'onnxruntime-web': never the tfjs path (benches compare the two) */
+  runtime?: 'auto' | 'onnxruntime-web';
   useCache: boolean;
   limits: DecodeLimits;
 }

@@ -10,6 +10,8 @@ import { decodeInBrowser, pixelLimitReason } from '../shared/decode-browser.ts';
 import { encoderGraph, sha256Hex } from '../shared/model-file.ts';
 import { l2normalize, cosine } from '../shared/vec.ts';
 import { EmbeddingCache } from '../../cache/db.ts';
+import { convPlan } from '../shared/conv-plan.ts';
+import { tfjsPlanRunner, type PlanRunner } from './tfjs-encoder.ts';
 import { buildTokens } from '../../tokens/shared/tokens.ts';
 import { clusterEmbeddings } from '../../tokens/shared/cluster.ts';
 import type {
@@ -18,10 +20,14 @@ import type {
 } from '../shared/types.ts';
 
 let session: ort.InferenceSession | null = null;
+/** set when the encoder runs on tfjs instead of onnxruntime-web (entry.wasmRuntime) */
+let runner: PlanRunner | null = null;
 let entry: EncoderEntry | null = null;
 let options: InitOptions | null = null;
 let backend: BackendInfo | null = null;
 let cancelled = false;
+/** images a run takes at most, for graphs with a dynamic batch */
+const BATCH_MAX = 8;
 
 async function webgpuAdapter(): Promise<{ adapter: GPUAdapter | null; why: string }> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
@@ -60,14 +66,14 @@ async function agreement(a: ort.InferenceSession, b: ort.InferenceSession, opts:
   return cosine((await ra[EMBEDDING_OUTPUT].getData()) as Float32Array, (await rb[EMBEDDING_OUTPUT].getData()) as Float32Array);
 }
 
-async function createSession(model: Uint8Array, opts: InitOptions): Promise<BackendInfo> {
+async function createSession(model: Uint8Array, graph: Uint8Array, opts: InitOptions): Promise<BackendInfo> {
   ort.env.wasm.wasmPaths = opts.ortWasmBase;
   if (opts.ortWasmBinary) ort.env.wasm.wasmBinary = opts.ortWasmBinary;
   const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const threads = isolated ? Math.max(1, opts.threads) : 1;
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
-  const base = { threads, crossOriginIsolated: isolated };
+  const base = { threads, crossOriginIsolated: isolated, runtime: 'onnxruntime-web' as const };
   let reason = opts.prefer === 'wasm' ? 'WASM chosen by the user' : '';
   if (opts.prefer !== 'wasm') {
     const { adapter, why } = await webgpuAdapter();
@@ -102,6 +108,21 @@ async function createSession(model: Uint8Array, opts: InitOptions): Promise<Back
       }
     } else reason = `${why}; fell back to WASM`;
   }
+  const e = encoderById(opts.encoderId);
+  if (e.wasmRuntime === 'tfjs' && opts.runtime !== 'onnxruntime-web') {
+    // the same graph on tfjs's WASM kernels, faster than onnxruntime-web's here (docs/encoders.md)
+    try {
+      runner = await tfjsPlanRunner(convPlan(graph, e.input.name, e.embedding.tensor), { wasmBase: opts.tfjsWasmBase });
+      // the first run sets up every layer for XNNPACK while V8 still runs the WASM unoptimised
+      // (0.4 s for one image here, 1.6 s for a batch of 8 against 0.2 s later): one image now, while
+      // the page waits for a folder (bench:e2e: load + encode 8.9 s this way, 9.6 s with a batch of 8)
+      const C = e.preprocess.crop;
+      await runner.run(new Float32Array(3 * C * C), 1, C);
+      return { backend: 'wasm', reason: `${reason}; tfjs WASM kernels (XNNPACK, one thread)`, ...base, threads: 1, runtime: 'tfjs' };
+    } catch (err) {
+      reason += `; tfjs could not run it (${(err as Error).message.slice(0, 160)}), onnxruntime-web used`;
+    }
+  }
   session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
   if (!isolated) reason += ' (single thread: page not cross-origin isolated)';
   return { backend: 'wasm', reason, ...base };
@@ -111,6 +132,7 @@ const decode = (bytes: Uint8Array, info: ImageInfo, lim: InitOptions['limits']) 
 
 const api: EncodeWorkerApi = {
   async init(opts) {
+    const t0 = performance.now();
     entry = encoderById(opts.encoderId);
     options = opts;
     const bytes = await encoderGraph(entry, async () => {
@@ -119,19 +141,24 @@ const api: EncodeWorkerApi = {
       return new Uint8Array(await r.arrayBuffer());
     }, opts.modelBytes ? new Uint8Array(opts.modelBytes) : undefined);
     await session?.release();
-    backend = await createSession(withEmbeddingOutput(bytes, entry.embedding, entry.dim), opts);
+    session = null;
+    runner?.release();
+    runner = null;
+    const t1 = performance.now();
+    backend = await createSession(withEmbeddingOutput(bytes, entry.embedding, entry.dim), bytes, opts);
+    backend.loadMs = { weights: t1 - t0, runtime: performance.now() - t1 };
     return backend;
   },
 
   async encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
-    if (!session || !entry || !options || !backend) throw new Error('encoder not initialised');
+    if (!(session || runner) || !entry || !options || !backend) throw new Error('encoder not initialised');
     cancelled = false;
-    const e = entry, sess = session, lim = options.limits;
+    const e = entry, sess = session, run = runner, lim = options.limits;
     const t0 = performance.now();
     const cache = new EmbeddingCache(e.id, e.sha256 ?? '');
     const useCache = options.useCache;
     const C = e.preprocess.crop, plane = 3 * C * C;
-    const batchMax = e.input.batch === 'dynamic' ? 8 : 1;
+    const batchMax = e.input.batch === 'dynamic' ? BATCH_MAX : 1;
     const rows: { index: number; hash: string; vec: Float32Array }[] = [];
     const skipped: SkippedItem[] = [];
     const downscaled: string[] = [];
@@ -159,13 +186,17 @@ const api: EncodeWorkerApi = {
       const n = pending.length;
       const dims = [n, 3, C, C];
       const x = batch.subarray(0, n * plane);
-      const input = e.preprocess.inputDtype === 'float16'
-        ? new ort.Tensor('float16', toFloat16Bits(x), dims)
-        : new ort.Tensor('float32', x.slice(), dims);
       const ts = performance.now();
-      const out = await sess.run({ [e.input.name]: input }, [EMBEDDING_OUTPUT]);
+      let data: Float32Array;
+      if (run) data = await run.run(x, n, C);
+      else {
+        const input = e.preprocess.inputDtype === 'float16'
+          ? new ort.Tensor('float16', toFloat16Bits(x), dims)
+          : new ort.Tensor('float32', x.slice(), dims);
+        const out = await sess!.run({ [e.input.name]: input }, [EMBEDDING_OUTPUT]);
+        data = (await out[EMBEDDING_OUTPUT].getData()) as Float32Array;
+      }
       encodeMs += performance.now() - ts;
-      const data = (await out[EMBEDDING_OUTPUT].getData()) as Float32Array;
       const fresh: { hash: string; vector: Float32Array }[] = [];
       pending.forEach((p, i) => {
         const vec = l2normalize(data.slice(i * e.dim, (i + 1) * e.dim));
@@ -275,6 +306,8 @@ const api: EncodeWorkerApi = {
   async dispose() {
     await session?.release();
     session = null;
+    runner?.release();
+    runner = null;
   },
 };
 

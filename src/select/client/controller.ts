@@ -105,21 +105,36 @@ export class ResultsController implements ReactiveController {
     return this.ctx;
   }
 
+  private preparing: Promise<ResultsContext> | null = null;
+  /** The ranker, the catalogue and the served candidates (ONNX encoders, npm and tfjs backbones): the
+   * same for every folder, so loaded once, from the moment the page opens (the app calls this while
+   * the user picks a folder) rather than after the images are embedded. */
+  prepare(): Promise<ResultsContext> {
+    this.preparing ??= (async () => {
+      const ctx = await this.context();
+      await this.loadRealModels(ctx);
+      await this.loadNpmModels(ctx);
+      return ctx;
+    })().catch((e: unknown) => {
+      this.preparing = null; // tried again by the next run, which reports the error
+      throw e;
+    });
+    return this.preparing;
+  }
+
   /** After a run: rank everything for the new tokens (the ranker runs on the main thread: a few ms). */
   async start(report: RunReport): Promise<void> {
     this.report = report;
     this.fineChecks.clear();
     try {
       this.setStatus('Loading the ranker…');
-      const ctx = await this.context();
+      const ctx = await this.prepare();
       performance.mark('zs:ranker-loaded');
       if (report.tokens?.encoder.id !== ctx.ranker.scorer.art.encoder.id) {
         this.setStatus(noRankerNote(encoderById(report.tokens!.encoder.id)));
         return;
       }
       await this.loadUserModels(ctx);
-      await this.loadRealModels(ctx);
-      await this.loadNpmModels(ctx);
       this.predictNpm();
       this.rerank();
       performance.mark('zs:ranked');
