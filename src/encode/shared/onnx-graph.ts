@@ -34,7 +34,11 @@ export const FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6;
 export function values(t: Tensor): Float64Array {
   const n = t.dims.reduce((a, x) => a * x, 1);
   const out = new Float64Array(n);
-  if (t.raw) {
+  if (t.raw && t.raw.length >= n * (t.type === FLOAT || t.type === INT32 ? 4 : 1) && (t.type === FLOAT || t.type === UINT8 || t.type === INT8)) {
+    // typed views over a copy (raw may sit at any byte offset): the weights of a whole encoder are read at start-up
+    const c = t.raw.slice(0, n * (t.type === FLOAT ? 4 : 1)).buffer;
+    out.set(t.type === FLOAT ? new Float32Array(c) : t.type === UINT8 ? new Uint8Array(c) : new Int8Array(c));
+  } else if (t.raw) {
     const v = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
     for (let i = 0; i < n; i++) {
       out[i] = t.type === UINT8 ? v.getUint8(i) : t.type === INT8 ? v.getInt8(i) : t.type === INT32 ? v.getInt32(4 * i, true)
