@@ -90,3 +90,28 @@ test('two-phase recall: K = number of models always recalls the best; forward pa
   assert.equal(r.clusters, 4);
   assert.ok(r.saved(3) > 0.4);
 });
+
+test('blocks chosen per table inside training: the token similarity is kept where it predicts, and only training targets are read', () => {
+  const { table, ctx } = world();
+  // a second table of noise (another recipe, same models and targets): each table gets its own choice
+  const rand = mulberry32(9);
+  const flip: RankingTable = { ...table, id: 'flip', acc: table.acc.map((row) => row.map(() => 60 + 30 * rand())) };
+  const choose = [{ sim: true, tableBias: true }, { sim: false, tableBias: true }];
+  const seen: string[][] = [];
+  const res = leaveOneTargetOut([table], [table], () => {
+    const r = new RidgeRanker({ choose });
+    const fit = r.fit.bind(r);
+    r.fit = (p, c) => { seen.push([...new Set(p.map((x) => x.target))]); fit(p, c); };
+    return r;
+  }, ctx);
+  table.targets.forEach((t, i) => assert.ok(!seen[i].includes(t), `fold ${t} saw its own target`));
+  assert.ok(Object.values(res.perTable.get('syn')!).every((f) => f.hit3 === 1));
+  const r = new RidgeRanker({ choose });
+  const pairs: TrainPair[] = [];
+  for (const t of [table, flip]) t.targets.forEach((tg, j) => t.models.forEach((m, i) => pairs.push({ model: m, target: tg, group: `${t.id}|${tg}`, z: (t.acc[j][i] - 100) / 10 })));
+  r.fit(pairs, ctx);
+  assert.deepEqual([...r.chosen.keys()].sort(), ['*', 'flip', 'syn']);
+  assert.equal(r.chosen.get('syn')!.blocks.sim, true);
+  assert.ok(r.chosen.get('syn')!.tau > 0.5, `syn inner tau ${r.chosen.get('syn')!.tau}`);
+  assert.throws(() => r.serialise(), /no serialised form/);
+});

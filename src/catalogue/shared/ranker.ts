@@ -160,10 +160,20 @@ export class RidgeRanker implements PublicRanker {
   private dim = 0;
   readonly blocks: RidgeBlocks;
   private tableIx = new Map<string, number>();
-  constructor(opts: { lambdas?: number[]; useTokens?: boolean; name?: string; blocks?: Partial<RidgeBlocks> } = {}) {
+  /** block variants to choose from, per table, by the inner leave-one-target-out (empty: `blocks` as given) */
+  readonly choose: RidgeBlocks[];
+  /** per table (recipe): the chosen variant's weights, lambda and blocks (only with `choose`) */
+  chosen = new Map<string, { blocks: RidgeBlocks; lambda: number; w: Float64Array; tau: number }>();
+  constructor(opts: { lambdas?: number[]; useTokens?: boolean; name?: string; blocks?: Partial<RidgeBlocks>; choose?: Partial<RidgeBlocks>[] } = {}) {
     this.lambdas = opts.lambdas ?? [3];
     this.useTokens = opts.useTokens ?? true;
-    this.blocks = { ...DEFAULT_BLOCKS, ...opts.blocks };
+    this.choose = (opts.choose ?? []).map((v) => ({ ...DEFAULT_BLOCKS, ...opts.blocks, ...v }));
+    // with variants, the features hold every block any variant uses; a variant switches a block off by
+    // holding its weights at zero (see fit)
+    const union = (k: keyof RidgeBlocks) => this.choose.some((v) => v[k]);
+    this.blocks = this.choose.length
+      ? { tableBias: union('tableBias'), family: union('family'), meta: union('meta'), sim: union('sim') }
+      : { ...DEFAULT_BLOCKS, ...opts.blocks };
     this.name = opts.name ?? 'ridge ranker';
   }
   readonly useTokens: boolean;
@@ -229,6 +239,7 @@ export class RidgeRanker implements PublicRanker {
       for (let i = 0; i < n; i++) b[i] = bt[i] - s.b[i];
       return { A, b };
     };
+    if (this.choose.length) { this.fitChosen(pairs, ctx, st, sum); return; }
     if (this.lambdas.length === 1) this.lambda = this.lambdas[0];
     else {
       // inner leave-one-target-out on the training targets: mean weighted tau per (group)
@@ -256,16 +267,71 @@ export class RidgeRanker implements PublicRanker {
     this.w = ridgeSolve(A, b, n, this.lambda, pen);
   }
 
-  private predict(model: string, target: string, ctx: RankerContext, table?: string): number {
+  /** penalty per weight for a variant: a block it leaves out is held at zero by an overwhelming penalty */
+  private penaltyOf(v: RidgeBlocks): Float64Array {
+    const K = this.modelIx.size, TB = this.tableIx.size, F = this.famIx.size, n = this.dim;
+    const pen = new Float64Array(n).fill(1);
+    const off = (a: number, b: number) => { for (let i = a; i < b; i++) pen[i] = 1e9; };
+    const base = K + TB + F * 4;
+    if (!v.tableBias) off(K, K + TB);
+    if (!v.family) off(K + TB, base);
+    if (!v.meta) off(base, base + 12);
+    if (!v.sim) off(base + 12, base + 15);
+    return pen;
+  }
+
+  /**
+   * Chooses, for each table (recipe) of the training pairs, the block variant and lambda with the best
+   * mean weighted tau over an inner leave-one-target-out on the training targets only, then fits each
+   * chosen one on every training pair. A table never seen in training gets the variant best over all.
+   */
+  private fitChosen(pairs: TrainPair[], ctx: RankerContext, st: Map<string, unknown>, sum: (skip: string | null) => { A: Float64Array; b: Float64Array }): void {
+    const n = this.dim;
+    const byGroup = new Map<string, TrainPair[]>();
+    for (const p of pairs) { if (!byGroup.has(p.group)) byGroup.set(p.group, []); byGroup.get(p.group)!.push(p); }
+    const tables = [...new Set(pairs.map((p) => p.group.split('|')[0]))];
+    const cands = this.choose.flatMap((blocks) => this.lambdas.map((lambda) => ({ blocks, lambda, pen: this.penaltyOf(blocks) })));
+    // tau lists per candidate and table, and over all groups
+    const taus = cands.map(() => new Map<string, number[]>([['*', []], ...tables.map((t) => [t, []] as [string, number[]])]));
+    for (const t of st.keys()) {
+      const { A, b } = sum(t);
+      cands.forEach((c, ci) => {
+        this.w = ridgeSolve(A, b, n, c.lambda, c.pen);
+        for (const [g, ps] of byGroup) {
+          if (ps[0].target !== t || ps.length < 3) continue;
+          const table = g.split('|')[0];
+          const tau = weightedTau(ps.map((p) => p.z), ps.map((p) => this.predict(p.model, p.target, ctx, table)), { rank: null });
+          if (Number.isFinite(tau)) { taus[ci].get(table)!.push(tau); taus[ci].get('*')!.push(tau); }
+        }
+      });
+    }
+    const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, v) => a + v, 0) / xs.length : -Infinity);
+    const { A, b } = sum(null);
+    const fitted = new Map<number, Float64Array>();
+    this.chosen.clear();
+    for (const table of ['*', ...tables]) {
+      // first best wins a tie: the variants' order is the caller's preference
+      let bi = 0;
+      cands.forEach((_, ci) => { if (meanOf(taus[ci].get(table)!) > meanOf(taus[bi].get(table)!)) bi = ci; });
+      if (!fitted.has(bi)) fitted.set(bi, ridgeSolve(A, b, n, cands[bi].lambda, cands[bi].pen));
+      this.chosen.set(table, { blocks: cands[bi].blocks, lambda: cands[bi].lambda, w: fitted.get(bi)!, tau: meanOf(taus[bi].get(table)!) });
+    }
+    const all = this.chosen.get('*')!;
+    this.w = all.w;
+    this.lambda = all.lambda;
+  }
+
+  private predict(model: string, target: string, ctx: RankerContext, table?: string, w: Float64Array = this.w!): number {
     const f = this.features(model, target, ctx, table);
     let s = 0;
-    for (let u = 0; u < f.idx.length; u++) s += this.w![f.idx[u]] * f.val[u];
+    for (let u = 0; u < f.idx.length; u++) s += w[f.idx[u]] * f.val[u];
     return s;
   }
 
   score(models: string[], target: string, ctx: RankerContext, table?: string): Float64Array {
     if (!this.w) throw new Error('ranker not fitted');
-    return Float64Array.from(models, (m) => this.predict(m, target, ctx, table));
+    const w = (table !== undefined ? this.chosen.get(table)?.w : undefined) ?? this.w;
+    return Float64Array.from(models, (m) => this.predict(m, target, ctx, table, w));
   }
 
   /**
@@ -275,6 +341,7 @@ export class RidgeRanker implements PublicRanker {
    */
   serialise(): SerialisedRidge {
     if (!this.w || !this.norm) throw new Error('ranker not fitted');
+    if (this.choose.length) throw new Error('a ranker with per-table chosen blocks has no serialised form (the page fits fixed blocks)');
     return {
       format: SERIALISED_RIDGE_FORMAT, version: SERIALISED_RIDGE_VERSION,
       name: this.name, blocks: { ...this.blocks }, useTokens: this.useTokens, lambda: this.lambda,
