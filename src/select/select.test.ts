@@ -136,3 +136,28 @@ test('explain file: committed, matches the committed ranker, every task has meas
   assert.equal(f.neighbour.tried.length, NEIGHBOUR_KS.length);
   assert.equal(Math.max(...f.neighbour.tried.map((x) => x.tau)), f.neighbour.tried.find((x) => x.k === f.neighbour.k)!.tau);
 });
+
+test('fitScores: a model nobody measured gets the metadata ridge\'s standing from the real measured models', async () => {
+  const { fitScores } = await import('./shared/fit.ts');
+  const { fitStandingRidge } = await import('../rank/shared/standing-ridge.ts');
+  const { metaVector } = await import('../rank/shared/model-tokens.ts');
+  const q = (featureDim: number, sourceClasses: number) => Float32Array.from([...metaVector({ family: null, params: 1e6, macs: 1e8, inputSize: 224, featureDim, sourceClasses, sourceAccuracy: null, pool: false }), 0, 0]);
+  // measured: wide ImageNet models stand high, narrow 2-class heads low, on every task
+  const models = ['real:a', 'real:b', 'npm:c', 'npm:d', 'npm:e', 'zoo-x'];
+  const st = [0.9, 0.8, 0.2, 0.1, 0.5, 0.95];
+  const rows = [0, 1, 2].map((k) => ({ id: `t${k}`, dataset: `d${k}`, x: [k, 1 - k], standing: Float64Array.from(st) }));
+  const ridge = fitStandingRidge(models, rows, 1);
+  const ids = [...models, 'user:wide', 'user:narrow', 'user:nometa'];
+  const queries = [q(1280, 1000), q(1024, 1000), q(32, 2), q(16, 2), q(256, 80), q(64, 10), q(768, 1000), q(24, 2), null];
+  const raw = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const { fit, predicted, byMetadata } = fitScores(ids, raw, ridge, [0.5, 0.5], queries);
+  models.forEach((_, i) => { assert.ok(Math.abs(fit[i] - st[i]) < 1e-9); assert.equal(byMetadata[i], 0); });
+  assert.deepEqual(Array.from(byMetadata.slice(6)), [1, 1, 0]);
+  assert.ok(fit[6] > 0.6 && fit[7] < 0.35, `wide ${fit[6]}, narrow ${fit[7]}`);
+  assert.ok(Number.isNaN(predicted[6]));
+  // without metadata: the ranker's standing among the candidates (highest raw score: above all 8 others)
+  assert.equal(fit[8], 1);
+  // without queries the page's earlier fit: the ranker's standing for every unmeasured model
+  const plain = fitScores(ids, raw, ridge, [0.5, 0.5]);
+  assert.equal(plain.byMetadata.reduce((a, b) => a + b, 0), 0);
+});

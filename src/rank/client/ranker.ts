@@ -5,12 +5,12 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import { tf } from '../../probe/tfjs/tf.ts';
 import { chooseBackend, type BackendChoice } from '../../probe/tfjs/backends.ts';
-import { graphCost, readGraph } from '../../hardware/shared/onnx.ts';
 import type { DatasetTokens } from '../../tokens/shared/format.ts';
 import { Scorer, type RankerKind } from '../model/scorer.ts';
 import type { RankerArtifact, ZooTokens } from '../shared/artifact.ts';
 import { DATASET_EXTRA, type DatasetInput, type PreparedModel } from '../shared/features.ts';
-import { archFeatures, type ModelMeta } from '../shared/model-tokens.ts';
+import { archFeatures } from '../shared/model-tokens.ts';
+import { metaFromOnnx, type OnnxMetaExtra } from '../shared/onnx-meta.ts';
 import { readOnnxWeights } from '../shared/onnx-weights.ts';
 
 export const RANKER_DB = 'zooscout-ranker';
@@ -132,23 +132,9 @@ export function rankModels(r: PageRanker, tokens: DatasetTokens, kind: RankerKin
  * (params, MACs, input size, feature width); family and source unknown unless given. A source
  * dataset's tokens, when the user has them, give it a source token too.
  */
-export function tokenForOnnx(r: PageRanker, id: string, bytes: Uint8Array, extra: { family?: string; sourceClasses?: number; sourceAccuracy?: number; source?: DatasetTokens } = {}): PreparedModel {
+export function tokenForOnnx(r: PageRanker, id: string, bytes: Uint8Array, extra: OnnxMetaExtra & { source?: DatasetTokens } = {}): PreparedModel {
   const w = readOnnxWeights(bytes);
-  const g = readGraph(bytes);
-  const cost = graphCost(g);
-  const input = g.inputs[0]?.dims ?? [];
-  const linear = w.tensors.filter((t) => t.dims.length === 2);
-  const head = linear[linear.length - 1];
-  const meta: ModelMeta = {
-    family: extra.family ?? null,
-    params: cost.params,
-    macs: cost.totalMacs || null,
-    inputSize: input.length === 4 && input[2] > 0 ? input[2] : 224,
-    featureDim: head ? head.dims[1] : 1000,
-    sourceClasses: extra.sourceClasses ?? (head ? head.dims[0] : 1000),
-    sourceAccuracy: extra.sourceAccuracy ?? null,
-    pool: false,
-  };
+  const meta = metaFromOnnx(bytes, w, extra);
   const source = extra.source ? r.scorer.projectSource(extra.source.classes.map((c) => c.centre)) : null;
   return r.scorer.prepare([{ id, meta, arch: archFeatures(w), source }])[0];
 }

@@ -17,6 +17,25 @@ import { blendWithMeasured, chooseNeighbourK, measuredTask, neighbourScores, typ
 import { chooseStandingLambda, fitStandingRidge, Gram, predictStandingRidge } from '../shared/standing-ridge.ts';
 import { measuredRows } from '../../select/shared/fit.ts';
 import { nnls } from '../shared/nnls.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encoderById } from '../../encode/shared/manifest.ts';
+import { metaVector } from '../shared/model-tokens.ts';
+import { metaFromOnnx } from '../shared/onnx-meta.ts';
+import { readOnnxWeights } from '../shared/onnx-weights.ts';
+import { fitMetaStanding, metaStandingFeatures, predictMetaStanding } from '../shared/meta-standing.ts';
+
+// Families left out together by the metadata ridge's blind-model evaluation: variants of one network
+// (blazeface front/back, the hand models, MobileNetV2 from nsfwjs and the ONNX zoo ...) never help
+// predict each other.
+const FAMILY_PATTERNS: [RegExp, string][] = [
+  [/blazeface/, 'blazeface'], [/blazepose/, 'blazepose'], [/facemesh/, 'facemesh'], [/^hand/, 'hand'], [/movenet/, 'movenet'],
+  [/faceres/, 'faceres'], [/gender/, 'gender'], [/mobileface/, 'mobileface'], [/mobilenet_v1/, 'mobilenet_v1'], [/mobilenet_?v2/, 'mobilenet_v2'],
+];
+export function modelFamily(id: string): string {
+  const name = id.replace(/^[a-z]+:/, '').split('/').pop()!;
+  return FAMILY_PATTERNS.find(([re]) => re.test(name))?.[1] ?? name;
+}
 import { weightedTau } from '../../metrics/ranking.ts';
 import { NPM_MODEL_TOKENS } from '../../npmzoo/shared/npm-tokens.gen.ts';
 import { REAL_MODEL_TOKENS } from '../../realzoo/shared/real-page.gen.ts';
@@ -135,6 +154,43 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
     const w = nnls(ms.map((_, i) => P.map((v) => v[i])), y);
     return ms.map((_, i) => P.reduce((s, v, k) => s + w[k] * v[i], 0));
   };
+  // Metadata ridge for models nobody measured: every family is left out in turn (its GT never read);
+  // blind models: fitted on the other families' standings on the same (known) task; double blind: as
+  // the page does, on the other families' standings predicted by the standing ridge (fitted on the
+  // training datasets' tasks, the family's GT masked out) for the blind task.
+  const metaOf = new Map<string, number[]>();
+  for (const m of TOK.models) metaOf.set(m.id, metaStandingFeatures(metaVector(m.meta)));
+  for (const b of REAL_BACKBONES.filter((x) => x.format === 'onnx-encoder')) {
+    const bytes = new Uint8Array(readFileSync(join('models/encoders', encoderById(b.source).file)));
+    metaOf.set(b.id, metaStandingFeatures(metaVector(metaFromOnnx(bytes, readOnnxWeights(bytes), { featureDim: b.dim }))));
+  }
+  const families = [...new Set(models.map(modelFamily))];
+  const trainRows = rows.filter((r) => sp.trainDatasets.includes(r.dataset));
+  const maskedRidge = new Map<string, ReturnType<typeof fitStandingRidge>>();
+  const ridgeWithout = (fam: string) => {
+    if (!maskedRidge.has(fam)) {
+      const masked = trainRows.map((r) => ({ ...r, standing: Float64Array.from(r.standing, (v, j) => (modelFamily(models[j]) === fam ? NaN : v)) }));
+      const mg = new Gram(masked);
+      maskedRidge.set(fam, fitStandingRidge(models, masked, chooseStandingLambda(models, masked, undefined, mg).lambda, mg));
+    }
+    return maskedRidge.get(fam)!;
+  };
+  const metaCache = new Map<string, Float64Array>();
+  const metaRidge: Score = (t, ms) => {
+    if (!metaCache.has(t)) {
+      const known = sp.trainDatasets.includes(ds(t));
+      const out = new Float64Array(models.length).fill(NaN);
+      for (const fam of families) {
+        const y = known ? rowOf.get(t)!.standing : predictStandingRidge(ridgeWithout(fam), rowOf.get(t)!.x);
+        const train = models.map((_, j) => j).filter((j) => modelFamily(models[j]) !== fam && metaOf.has(models[j]) && Number.isFinite(y[j]));
+        const fit = fitMetaStanding(train.map((j) => metaOf.get(models[j])!), train.map((j) => y[j]));
+        models.forEach((m, j) => { if (modelFamily(m) === fam && metaOf.has(m)) out[j] = predictMetaStanding(fit, metaOf.get(m)!); });
+      }
+      metaCache.set(t, out);
+    }
+    const v = ms.map((m) => metaCache.get(t)![models.indexOf(m)]);
+    return v.every(Number.isFinite) ? v : null;
+  };
   const none = () => '0';
   const all = (n: number) => String(n);
 
@@ -148,6 +204,8 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
     { name: 'cross-attention ranker (zoo-trained) *', passes: none, f: crossOf, quadrants: ['bd', 'bm', 'db'], models: tokModels },
     { name: '  + check of its top 3', passes: () => '3', f: checked(crossOf), quadrants: ['bd', 'bm', 'db'], models: tokModels },
     { name: 'page fit until now: mean(cross, nearest) *', passes: none, f: (t, ms) => { const c = crossOf(t, ms), n = nearest(t, ms); return c && n ? blendWithMeasured(c, n) : null; }, quadrants: ['bd'], models: tokModels },
+    { name: 'metadata ridge (each family left out) §', passes: none, f: metaRidge, quadrants: ['bm', 'db'] },
+    { name: '  + check of its top 3', passes: () => '3', f: checked(metaRidge), quadrants: ['bm', 'db'] },
     { name: 'standing ridge (residual over the mean prior)', passes: none, f: standingRidge, quadrants: ['bd'] },
     { name: '  + check of its top 3', passes: () => '3', f: checked(standingRidge), quadrants: ['bd'] },
     { name: 'prior: mean standing + check of its top 3', passes: () => '3', f: checked(meanStanding), quadrants: ['bd'] },
@@ -186,6 +244,7 @@ export function realModelsBlock(o: { scorer: Scorer; taskTok: Map<string, Datase
   lines.push('GT noise ceiling (halves of the repeats)'.padEnd(W) + ceil.map((c) => `${f3(c.tau)} (${c.tasks} tasks)`.padEnd(38)).join(''));
   lines.push(`* scores the ${tokModels.length} models with a token from their tfjs weights (the three ONNX encoders get theirs from their graph in the page); the cross ranker never trained on a real model: every quadrant is blind-model for it`);
   lines.push('blind datasets: every method that reads GT sees only the other datasets (nearest-task k and the ridge lambda chosen by leave-one-dataset-out on those); "check of its top 3" = the page\'s check (the GT protocol on the images) of the 3 it ranks first, which then lead in measured order');
+  lines.push(`§ a model's standing from its metadata alone (log params, MACs, input size, feature width, source classes; ridge, lambda 3 fixed a priori), fitted on the other families' standings: measured ones on a known task (blind models), the standing ridge's predictions on a blind one (double blind, as the page does for a model nobody measured); ${families.length} families left out in turn`);
   lines.push('‡ not a method: chooses, with the held-out task\'s own GT, the other dataset (or the non-negative least-squares mix of the other datasets\' mean standings) that fits it best (least squares on its standings): about the most a no-forward-pass ranker that predicts by mixing the other datasets\' measurements could reach, however it reads the token');
   lines.push(`standing ridge lambda per held-out dataset: ${[...new Set(lambdas.values())].sort((a, b) => a - b).join(', ')}; nearest-task k: ${[...new Set(kOf.values())].sort((a, b) => a - b).join(', ')}; only LogME was computed for these models (scores.csv): no other forward-pass score to compare`);
 

@@ -173,7 +173,8 @@ export class ResultsController implements ReactiveController {
           bytes: bytes.buffer as ArrayBuffer, info: v.info, addedAt: 0,
         };
         const entry = fromEncoder(e, onnxInfo(record), env.modelsBase);
-        const extra: ExtraModel = { prepared: tokenForOnnx(ctx.ranker, record.id, bytes), entry };
+        // the encoder's feature width is known (its int8/QDQ/conv head is not readable as a float matrix)
+        const extra: ExtraModel = { prepared: tokenForOnnx(ctx.ranker, record.id, bytes, { featureDim: e.dim }), entry };
         this.real.push({ record, extra, preprocess: e.preprocess });
         this.registry.put(entry);
         const c = this.userCost(record);

@@ -79,7 +79,7 @@ export interface Ranking {
   scores: Float32Array;
   /** standing on the measured tasks nearest the user's data (NaN: never measured, e.g. the user's own model) */
   measured: Float64Array;
-  /** what orders the table: the standing ridge's prediction for a measured model, else the ranker's standing (shared/fit.ts) */
+  /** what orders the table: the standing ridge's prediction for a measured model, else the metadata ridge's or the ranker's standing (shared/fit.ts) */
   fit: Float64Array;
   ms: number;
 }
@@ -88,7 +88,8 @@ export interface Ranking {
  * Every candidate's fit for the user's data: for a model with measured ground truth (the zoo, the npm
  * models, the real backbones) the standing ridge's prediction (shared/fit.ts; bench:rank's real
  * block: tau_w 0.773 on blind datasets, against 0.652 for the previous mean of the ranker's and the
- * nearest tasks' standings); for the user's own models the cross-attention ranker's standing.
+ * nearest tasks' standings); for the user's own models the metadata ridge's standing (fitted on the
+ * real measured models' predicted standings for this data).
  */
 export function rankAll(ctx: ResultsContext, tokens: DatasetTokens, extra: ExtraModel[] = []): Ranking {
   const models = [...ctx.ranker.zoo, ...extra.map((e) => e.prepared)];
@@ -97,7 +98,7 @@ export function rankAll(ctx: ResultsContext, tokens: DatasetTokens, extra: Extra
   const dir = meanDirection(input.centres, input.n, ctx.explain.p);
   const ids = models.map((m) => m.id);
   const measured = neighbourScores(dir, ctx.measured, ids, { k: ctx.explain.neighbour.k });
-  return { input, models, scores, measured, fit: fitScores(ids, scores, ctx.ridge, dir).fit, ms };
+  return { input, models, scores, measured, fit: fitScores(ids, scores, ctx.ridge, dir, models.map((m) => m.query)).fit, ms };
 }
 
 /** The table's candidates: the registry entries the rankers scored, with their fit, cost here and check. */

@@ -27,9 +27,9 @@ export interface CandidateInput extends Omit<RegistryEntry, 'featureNode' | 'run
   Partial<Pick<RegistryEntry, 'featureNode' | 'runtime' | 'files' | 'evidenceKind' | 'provenance' | 'checkable'>> {
   /**
    * fit for the user's data, what orders the table (higher is better, 0..1 for a ranking made in
-   * the page): the ranker's standing among the candidates (share of them it scores above), averaged
-   * with `measuredStanding` where the model has one. Field name kept from v1, where it held the
-   * ranker's raw score.
+   * the page): the standing ridge's prediction for a measured model, else the metadata ridge's or the
+   * ranker's standing (src/select/shared/fit.ts). Field name kept from v1, where it held the ranker's
+   * raw score.
    */
   rankerScore: number;
   /** the cross-attention ranker's raw score */
@@ -259,7 +259,7 @@ export function whyTopPick(top: ResultRow, budgets: Budgets, nearest: string[] =
       ? `its measured results on the tasks nearest your data${nearest.length ? ` (${nearest.join(', ')})` : ''} put it above ${(100 * top.measuredStanding!).toFixed(0)}% of the models measured there, and its standing predicted for your data from every measured task is ${top.rankerScore.toFixed(2)}`
       : ev === 'published'
         ? 'the ranker fitted on published transfer results puts it first (published on other datasets, never measured here; check it on your images before relying on it)'
-        : "the ranker alone puts it first (inferred from its tokens: never measured; check it on your images before relying on it)";
+        : "the ranker alone puts it first (inferred from its metadata and tokens against the models measured here: never measured itself; check it on your images before relying on it)";
   const cost = top.cost
     ? `it runs at ${top.cost.imagesPerSec >= 100 ? top.cost.imagesPerSec.toFixed(0) : top.cost.imagesPerSec.toFixed(1)} images/s here (${top.cost.measured ? 'measured' : 'predicted'})`
     : 'its cost here is not known yet';
