@@ -65,7 +65,8 @@ for (let run = 1; run <= runs; run++) {
     if (marks['zs:run'] !== undefined) console.log(`  pick to the run's start (the browser hands the files over, the page lists them): ${f1((origin + marks['zs:run'] - t0) / 1000)} s`);
     console.log(`  encoder load (fetch + session; started when the page opened, env.preload): ${m('zs:run', 'zs:encoder-ready')}`);
     const load = await page.evaluate(() => (document.querySelector('zs-app') as unknown as { encoder: { backend: { loadMs?: { weights: number; runtime: number } } } | null }).encoder?.backend.loadMs);
-    if (load) console.log(`    in the first encode worker: weights fetched, checked, derived ${f1(load.weights / 1000)} s; runtime, graph and first run ${f1(load.runtime / 1000)} s`);
+    // in a pool another worker fetches, checks and derives the weights and posts them to the first
+    if (load) console.log(`    in the first encode worker: weights in (fetched, checked and derived, by another worker of a pool) ${f1(load.weights / 1000)} s; runtime, graph and first run ${f1(load.runtime / 1000)} s`);
     if (timing) {
       console.log(`  CPU time summed over the encode workers: read + hash + cache lookup ${f1(timing.readMs / 1000)} s, decode + preprocess ${f1(timing.decodeMs / 1000)} s, embed (${timing.encoded} images) ${f1(timing.embedMs / 1000)} s; encode stage in all ${f1(timing.seconds)} s (${f1(timing.encoded / timing.seconds)} images/s)`);
     }

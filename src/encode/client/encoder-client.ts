@@ -4,7 +4,7 @@ import { env } from '../../env.ts';
 import { encoderById } from '../shared/manifest.ts';
 import { servedFile } from '../shared/model-file.ts';
 import { keepFetched } from '../../offline/files.ts';
-import type { BackendPreference, BackendInfo, EncodeWorkerApi, EncodeItem, EncodeProgress, EncodeResult, TokenJob, TokenJobResult } from '../shared/types.ts';
+import type { BackendPreference, BackendInfo, InitOptions, EncodeWorkerApi, EncodeItem, EncodeProgress, EncodeResult, TokenJob, TokenJobResult } from '../shared/types.ts';
 
 export interface EncoderHandle {
   backend: BackendInfo;
@@ -59,26 +59,41 @@ export async function startEncoder(opts: {
   const onTfjs = entry.wasmRuntime === 'tfjs' && opts.runtime !== 'onnxruntime-web';
   // tfjs workers run one thread each and are light; onnxruntime-web ones are not (env.encodeWorkers)
   const want = Math.max(1, Math.min(opts.workers ?? (onTfjs ? env.encodeWorkers : 1), threads));
-  // a pool fetches the weights and the runtime binary once (each worker checks the pin itself):
-  // workers started together would each download them (the runtime is 6.7 MB compressed)
+  const perWorker = Math.max(1, Math.floor(threads / want));
+  // every worker is started at once, before the weights are fetched, and starts loading its runtime
+  // (tfjs) while it waits: the worker's script and the runtime load while the weights download
+  const first = spawn();
+  const members: Member[] = [first.m];
+  const rest = want > 1 ? Array.from({ length: want - 1 }, spawn) : [];
+  const runtimeOpts = { encoderId: entry.id, runtime: opts.runtime, tfjsWasmBase: env.tfjsWasmBase };
+  void first.m.api.prepare({ ...runtimeOpts, prefer: opts.prefer ?? 'auto' }).catch(() => undefined);
+  for (const r of rest) void r.m.api.prepare({ ...runtimeOpts, prefer: 'wasm' }).catch(() => undefined);
   let modelBytes = opts.modelBytes;
   let ortWasmBinary: ArrayBuffer | undefined;
-  if (want > 1) {
-    const url = env.modelsBase + servedFile(entry);
-    const [model, runtime] = await Promise.all([
-      modelBytes ? Promise.resolve(null) : fetch(url),
-      // a graph that runs on tfjs on WASM never loads onnxruntime's 25 MB binary in a pool worker
-      onTfjs ? Promise.resolve(null) : fetch(env.ortWasmBase + env.ortWasmFile).catch(() => null),
-    ]);
-    if (model && !model.ok) throw new Error(`${entry.name}: weights not found at ${url} (HTTP ${model.status}); run npm run setup or drop the .onnx file`);
-    await Promise.all([model && keepFetched(url, model), runtime && keepFetched(env.ortWasmBase + env.ortWasmFile, runtime)]);
-    if (model) modelBytes = await model.arrayBuffer();
-    if (runtime?.ok) ortWasmBinary = await runtime.arrayBuffer(); // else each worker fetches it and says why it cannot
+  try {
+    // a pool fetches the weights (and onnxruntime's binary) once: workers started together would
+    // each download them (the runtime is 6.7 MB compressed)
+    if (want > 1) {
+      const url = env.modelsBase + servedFile(entry);
+      const [model, runtime] = await Promise.all([
+        modelBytes ? Promise.resolve(null) : fetch(url),
+        // a graph that runs on tfjs on WASM never loads onnxruntime's 25 MB binary in a pool worker
+        onTfjs ? Promise.resolve(null) : fetch(env.ortWasmBase + env.ortWasmFile).catch(() => null),
+      ]);
+      if (model && !model.ok) throw new Error(`${entry.name}: weights not found at ${url} (HTTP ${model.status}); run npm run setup or drop the .onnx file`);
+      // kept for the offline copy from a clone, side by side: the workers do not wait for the cache write
+      if (model) void keepFetched(url, model.clone()).catch(() => undefined);
+      if (runtime) void keepFetched(env.ortWasmBase + env.ortWasmFile, runtime.clone()).catch(() => undefined);
+      if (model) modelBytes = await model.arrayBuffer();
+      if (runtime?.ok) ortWasmBinary = await runtime.arrayBuffer(); // else each worker fetches it and says why it cannot
+    }
+  } catch (e) {
+    [first, ...rest].forEach((r) => end(r.m));
+    throw e;
   }
-  const init = (m: Member, failed: Promise<never>, prefer: BackendPreference, t: number) => Promise.race([failed, m.api.init({
+  const init = (m: Member, failed: Promise<never>, prefer: BackendPreference, t: number, more: Partial<InitOptions>, ports: MessagePort[] = []) => Promise.race([failed, m.api.init(Comlink.transfer({
     encoderId: entry.id,
     modelUrl: modelBytes ? undefined : env.modelsBase + servedFile(entry),
-    modelBytes: modelBytes ? modelBytes.slice(0) : undefined,
     prefer,
     ortWasmBase: env.ortWasmBase,
     ortWasmBinary: ortWasmBinary?.slice(0),
@@ -87,22 +102,35 @@ export async function startEncoder(opts: {
     threads: t,
     useCache: opts.useCache ?? true,
     limits: { maxPixels: env.maxPixels, maxBrowserPixels: env.maxBrowserPixels, maxDecodeSide: env.maxDecodeSide, minSide: env.minSide, maxFileBytes: env.maxFileBytes },
-  })]);
-  const perWorker = Math.max(1, Math.floor(threads / want));
-  const first = spawn();
-  const members: Member[] = [first.m];
-  // the others start at once (their WASM compile and session overlap the first's), on WASM: the
-  // first settles the backend, and if that is WebGPU they are let go. They join the pool when they
-  // are ready, even in the middle of a run: a folder picked as the page opens starts on the first
-  // worker instead of waiting for all of them
-  const rest = want > 1 ? Array.from({ length: want - 1 }, spawn) : [];
-  const restReady = rest.map((r) => init(r.m, r.failed, 'wasm', perWorker));
+    ...more,
+  }, ports))]);
+  // one worker of a pool fetches (or takes the bytes), checks and derives the encoder and posts what
+  // it made (the tfjs plan, else the checked graph) to the others, worker to worker (the page's thread
+  // is busy as the page opens): fetched, checked and derived once for the pool. That is a second
+  // worker, while the first loads its runtime: the first, which settles the backend and starts the
+  // run, is ready sooner. The others run on WASM; if the first settles on WebGPU they are let go.
+  // They join the pool when they are ready, even in the middle of a run: a folder picked as the
+  // page opens starts on the first worker instead of waiting for all of them
+  const all = [first, ...rest];
+  const maker = rest.length > 0 ? rest[0] : first;
+  const channels = new Map(all.filter((r) => r !== maker).map((r) => [r, new MessageChannel()]));
+  // the first takes the graph too: it may run onnxruntime-web (WebGPU, or tfjs failing)
+  const shareTo = [...channels].map(([r, c]) => ({ port: c.port1, graph: r === first }));
+  const start = (r: { m: Member; failed: Promise<never> }, prefer: BackendPreference, t: number) => {
+    const ch = channels.get(r);
+    return ch
+      ? init(r.m, r.failed, prefer, t, { sharedFrom: ch.port2, modelUrl: undefined }, [ch.port2])
+      : init(r.m, r.failed, prefer, t, { modelBytes: modelBytes?.slice(0), shareTo }, shareTo.map((s) => s.port));
+  };
+  // a maker whose script fails to load never posts: the first would wait for ever
+  const firstReady = Promise.race([maker.failed, start(first, opts.prefer ?? 'auto', want > 1 ? perWorker : threads)]);
+  const restReady = rest.map((r) => start(r, 'wasm', perWorker));
   restReady.forEach((p) => p.catch(() => undefined)); // judged below, never unhandled
   const state = { cancelled: false, ended: false };
   const pool: Pool = { members, onJoin: null };
   let backend: BackendInfo;
   try {
-    backend = await init(first.m, first.failed, opts.prefer ?? 'auto', want > 1 ? perWorker : threads);
+    backend = await firstReady;
   } catch (e) {
     members.forEach(end);
     rest.forEach((r) => end(r.m));

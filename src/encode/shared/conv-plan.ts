@@ -3,7 +3,7 @@
 // derived MobileNetV2 here, tfjs-backend-wasm's (XNNPACK) 22 ms on one thread (docs/encoders.md).
 // The same weights and the same operations, only laid out for tfjs: embeddings equal onnxruntime's
 // up to float rounding (tested in the page against Node). Pure: no tfjs import.
-import { readGraph, intAttrs, values, FLOAT, type Tensor } from './onnx-graph.ts';
+import { readGraph, intAttrs, floats32, FLOAT, type Tensor } from './onnx-graph.ts';
 
 export interface ConvStep {
   kind: 'conv';
@@ -36,7 +36,7 @@ export function convPlan(model: Uint8Array, input: string, output: string): Conv
   const { init, nodes } = readGraph(model);
   const floats = (t: Tensor | undefined, what: string) => {
     if (!t || t.type !== FLOAT) throw new Error(`conv plan: ${what} is not a float32 initializer`);
-    return values(t);
+    return floats32(t);
   };
   const steps: PlanStep[] = [];
   const producer = new Map<string, PlanStep>();
@@ -57,19 +57,17 @@ export function convPlan(model: Uint8Array, input: string, output: string): Conv
       const depthwise = group > 1;
       if (depthwise && !(group === cin && cout === cin && cinG === 1)) throw new Error(`conv plan: ${n.name} is a grouped conv other than depthwise`);
       if (!depthwise && cinG !== cin) throw new Error(`conv plan: ${n.name} expects ${cinG} channels, gets ${cin}`);
-      // ONNX [Cout, Cin/g, kh, kw] -> tfjs [kh, kw, Cin, Cout] (depthwise: [kh, kw, C, 1])
+      // ONNX [Cout, Cin/g, kh, kw] -> tfjs [kh, kw, Cin, Cout] (depthwise: [kh, kw, C, 1]); p = y * kw + x
       const filter = new Float32Array(w.length);
       const fi = depthwise ? cout : cinG;
       const fo = depthwise ? 1 : cout;
+      const khw = kh * kw;
       for (let co = 0; co < cout; co++) {
         for (let ci = 0; ci < cinG; ci++) {
-          for (let y = 0; y < kh; y++) {
-            for (let x = 0; x < kw; x++) {
-              const src = ((co * cinG + ci) * kh + y) * kw + x;
-              const dst = depthwise ? ((y * kw + x) * fi + co) * fo : ((y * kw + x) * fi + ci) * fo + co;
-              filter[dst] = w[src];
-            }
-          }
+          const src = (co * cinG + ci) * khw;
+          const dst = depthwise ? co : ci * cout + co;
+          const step = depthwise ? cout : cinG * cout;
+          for (let p = 0; p < khw; p++) filter[dst + p * step] = w[src + p];
         }
       }
       const p = a.get('pads') ?? [0, 0, 0, 0];
@@ -77,7 +75,7 @@ export function convPlan(model: Uint8Array, input: string, output: string): Conv
       const s = a.get('strides') ?? [1, 1];
       const step: ConvStep = {
         kind: 'conv', x: i[0], out: o, depthwise, filter, filterShape: [kh, kw, fi, fo],
-        bias: n.inputs[2] ? new Float32Array(floats(init.get(n.inputs[2]), `${n.name} bias`)) : null,
+        bias: n.inputs[2] ? floats(init.get(n.inputs[2]), `${n.name} bias`) : null,
         strides: [s[0], s[1]], pads: [p[0], p[2], p[1], p[3]], clip: null,
       };
       steps.push(step);

@@ -46,8 +46,19 @@ export function values(t: Tensor): Float64Array {
     }
   } else if (t.type === FLOAT) out.set(t.floats.slice(0, n));
   else for (let i = 0; i < n; i++) out[i] = t.type === INT8 ? ((t.ints[i] << 24) >> 24) : t.ints[i];
-  if (out.some(Number.isNaN)) throw new Error(`onnx: tensor ${t.name} of type ${t.type} cannot be read`);
+  for (let i = 0; i < n; i++) if (out[i] !== out[i]) throw new Error(`onnx: tensor ${t.name} of type ${t.type} cannot be read`); // NaN
   return out;
+}
+
+/** A float32 tensor's values as float32: no float64 copy of a whole encoder's weights at start-up. */
+export function floats32(t: Tensor): Float32Array {
+  const n = t.dims.reduce((a, x) => a * x, 1);
+  if (t.type === FLOAT && t.raw && t.raw.length >= 4 * n) {
+    const out = new Float32Array(t.raw.slice(0, 4 * n).buffer); // a copy: raw may sit at any byte offset
+    for (let i = 0; i < n; i++) if (out[i] !== out[i]) throw new Error(`onnx: tensor ${t.name} of type ${t.type} cannot be read`);
+    return out;
+  }
+  return new Float32Array(values(t));
 }
 
 /** The main graph's initializers (by name) and nodes (in file order, which ONNX requires to be topological). */

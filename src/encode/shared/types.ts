@@ -1,4 +1,5 @@
 import type { DecodeLimits } from './decode-browser.ts';
+import type { ConvPlan } from './conv-plan.ts';
 // Messages between the page and the encode worker.
 
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
@@ -13,7 +14,7 @@ export interface BackendInfo {
   crossOriginIsolated: boolean;
   /** what runs the graph: onnxruntime-web, or tfjs for an entry with wasmRuntime 'tfjs' on WASM */
   runtime?: 'onnxruntime-web' | 'tfjs';
-  /** where the worker's start-up went (ms): the weights fetched, checked (and derived), then the runtime, session and first run */
+  /** where the worker's start-up went (ms): the weights fetched, checked (and derived), or in a pool received from the worker that did that; then the runtime, session and first run */
   loadMs?: { weights: number; runtime: number };
   adapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
 }
@@ -34,6 +35,23 @@ export interface InitOptions {
   runtime?: 'auto' | 'onnxruntime-web';
   useCache: boolean;
   limits: DecodeLimits;
+  /** the worker of a pool that fetches, checks and derives the encoder posts it (a SharedMessage) on
+   * these ports; `graph`: with the checked graph besides the tfjs plan (for a worker that may need
+   * onnxruntime-web: WebGPU, or tfjs failing) */
+  shareTo?: { port: MessagePort; graph: boolean }[];
+  /** another worker of a pool: takes the encoder from this port (no fetch, pin check or derive here) */
+  sharedFrom?: MessagePort;
+}
+
+/** What the first worker of a pool posts to the others, worker to worker (the page's thread is busy
+ * as the page opens): the encoder as it checked it, or why it could not. */
+export type SharedMessage = { model: SharedModel } | { error: string };
+
+/** An encoder's graph after its pin check, or the tfjs plan made from it: handed from the first
+ * worker of a pool to the others, so the weights are fetched, checked and derived once. */
+export interface SharedModel {
+  plan?: ConvPlan;
+  graph?: Uint8Array;
 }
 
 export interface EncodeItem {
@@ -103,7 +121,10 @@ export interface TokenJobResult {
 export interface EncodeWorkerApi {
   /** dataset tokens (clustering unlabelled data first), off the page thread */
   tokens(job: TokenJob): Promise<TokenJobResult>;
+  /** starts loading the runtime (tfjs, for an encoder that runs on it on WASM) before init */
+  prepare(opts: Pick<InitOptions, 'encoderId' | 'prefer' | 'runtime' | 'tfjsWasmBase'>): void;
   init(opts: InitOptions): Promise<BackendInfo>;
+
   encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult>;
   cancel(): void;
   dispose(): Promise<void>;

@@ -1,5 +1,7 @@
 // The encode worker: reads, checks, decodes, preprocesses and embeds images with onnxruntime-web,
-// WebGPU first and WASM otherwise, and caches embeddings in IndexedDB. The page thread only waits.
+// WebGPU first and WASM otherwise (or tfjs, for an encoder that runs on it on WASM), and caches
+// embeddings in IndexedDB. The page thread only waits. In a pool one worker makes the encoder and
+// posts it to the others (InitOptions.shareTo / sharedFrom).
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 import { encoderById, type EncoderEntry } from '../shared/manifest.ts';
@@ -11,12 +13,12 @@ import { encoderGraph, sha256Hex } from '../shared/model-file.ts';
 import { l2normalize, cosine } from '../shared/vec.ts';
 import { EmbeddingCache } from '../../cache/db.ts';
 import { convPlan } from '../shared/conv-plan.ts';
-import { tfjsPlanRunner, type PlanRunner } from './tfjs-encoder.ts';
+import { tfjsPlanRunner, loadTfjs, type PlanRunner } from './tfjs-encoder.ts';
 import { buildTokens } from '../../tokens/shared/tokens.ts';
 import { clusterEmbeddings } from '../../tokens/shared/cluster.ts';
 import type {
   TokenJob, TokenJobResult,
-  BackendInfo, EncodeItem, EncodeProgress, EncodeResult, EncodeWorkerApi, InitOptions, SkippedItem,
+  BackendInfo, EncodeItem, EncodeProgress, EncodeResult, EncodeWorkerApi, InitOptions, SkippedItem, SharedModel, SharedMessage,
 } from '../shared/types.ts';
 
 let session: ort.InferenceSession | null = null;
@@ -29,7 +31,10 @@ let cancelled = false;
 /** images a run takes at most, for graphs with a dynamic batch */
 const BATCH_MAX = 8;
 
-async function webgpuAdapter(): Promise<{ adapter: GPUAdapter | null; why: string }> {
+let adapterAsked: Promise<{ adapter: GPUAdapter | null; why: string }> | null = null;
+/** asked once per worker: prepare() and init both want it */
+const webgpuAdapter = () => (adapterAsked ??= askAdapter());
+async function askAdapter(): Promise<{ adapter: GPUAdapter | null; why: string }> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return { adapter: null, why: 'this browser exposes no WebGPU (navigator.gpu missing)' };
   try {
@@ -66,7 +71,52 @@ async function agreement(a: ort.InferenceSession, b: ort.InferenceSession, opts:
   return cosine((await ra[EMBEDDING_OUTPUT].getData()) as Float32Array, (await rb[EMBEDDING_OUTPUT].getData()) as Float32Array);
 }
 
-async function createSession(model: Uint8Array, graph: Uint8Array, opts: InitOptions): Promise<BackendInfo> {
+const isSoftware = (adapter: GPUAdapter) => Boolean(((adapter as GPUAdapter & { info?: GPUAdapterInfo }).info as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
+  (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter);
+
+/** Whether the encoder will run on tfjs here, so far as can be told before its weights are in. */
+async function likelyTfjs(opts: Pick<InitOptions, 'encoderId' | 'prefer' | 'runtime'>): Promise<boolean> {
+  if (encoderById(opts.encoderId).wasmRuntime !== 'tfjs' || opts.runtime === 'onnxruntime-web' || opts.prefer === 'webgpu') return false;
+  if (opts.prefer === 'wasm') return true;
+  const { adapter } = await webgpuAdapter();
+  return !adapter || isSoftware(adapter);
+}
+
+/** Starts loading tfjs when the encoder will likely run on it; failures are reported by the runner. */
+function preloadRuntime(opts: Pick<InitOptions, 'encoderId' | 'prefer' | 'runtime' | 'tfjsWasmBase'>) {
+  void likelyTfjs(opts).then(async (yes) => { if (yes) await loadTfjs({ wasmBase: opts.tfjsWasmBase }); }).catch(() => undefined);
+}
+
+/** Ports to the other workers of the pool (InitOptions.shareTo), until the encoder is posted on them. */
+let shareTo: NonNullable<InitOptions['shareTo']> = [];
+const post = (msg: (graph: boolean) => SharedMessage) => {
+  for (const { port, graph } of shareTo) {
+    port.postMessage(msg(graph)); // a copy each (structured clone): this worker still builds its own runner
+    port.close();
+  }
+  shareTo = [];
+};
+// the plan alone where it is enough: the graph is 8.8 MB more to copy and hold
+const share = (model: SharedModel) => post((graph) => ({ model: graph || !model.plan ? model : { plan: model.plan } }));
+
+/** The encoder the pool's maker (the worker that fetches, checks and derives it) posts on `port`. */
+const received = (port: MessagePort) => new Promise<SharedModel>((ok, fail) => {
+  port.onmessage = (ev: MessageEvent<SharedMessage>) => {
+    port.close();
+    if ('model' in ev.data) ok(ev.data.model);
+    else fail(new Error(ev.data.error));
+  };
+});
+
+/** `graph`: the encoder's checked graph; `plan`: the tfjs plan another worker made from it (then graph may be absent). */
+async function createSession(graph: Uint8Array | undefined, given: SharedModel['plan'], opts: InitOptions): Promise<BackendInfo> {
+  // onnxruntime-web's graph (with the embedding output), made only if onnxruntime-web runs it
+  let patched: Uint8Array | null = null;
+  const onnx = () => {
+    if (!graph) throw new Error('this worker was given only the tfjs plan of the encoder');
+    const e = encoderById(opts.encoderId);
+    return (patched ??= withEmbeddingOutput(graph, e.embedding, e.dim));
+  };
   ort.env.wasm.wasmPaths = opts.ortWasmBase;
   if (opts.ortWasmBinary) ort.env.wasm.wasmBinary = opts.ortWasmBinary;
   const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
@@ -77,18 +127,16 @@ async function createSession(model: Uint8Array, graph: Uint8Array, opts: InitOpt
   let reason = opts.prefer === 'wasm' ? 'WASM chosen by the user' : '';
   if (opts.prefer !== 'wasm') {
     const { adapter, why } = await webgpuAdapter();
-    const info0 = adapter && (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-    const software = Boolean(adapter && ((info0 as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
-      (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter));
+    const software = Boolean(adapter && isSoftware(adapter));
     if (adapter && software && opts.prefer === 'auto') {
       // a software rasteriser (SwiftShader) runs the encoder far slower than WASM: only on request
       reason = 'the WebGPU adapter is a software fallback (slower than WASM); WASM chosen';
     } else if (adapter) {
       try {
-        const gpu = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
+        const gpu = await ort.InferenceSession.create(onnx(), { executionProviders: ['webgpu'] });
         // WebGPU kernels are not always right (seen here: int8 graphs, cosine 0.2 to WASM on some
         // images), so the first run is checked against WASM on a fixed input before it is trusted.
-        const cpu = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+        const cpu = await ort.InferenceSession.create(onnx(), { executionProviders: ['wasm'] });
         const agree = await agreement(gpu, cpu, opts);
         await cpu.release();
         const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
@@ -112,7 +160,9 @@ async function createSession(model: Uint8Array, graph: Uint8Array, opts: InitOpt
   if (e.wasmRuntime === 'tfjs' && opts.runtime !== 'onnxruntime-web') {
     // the same graph on tfjs's WASM kernels, faster than onnxruntime-web's here (docs/encoders.md)
     try {
-      runner = await tfjsPlanRunner(convPlan(graph, e.input.name, e.embedding.tensor), { wasmBase: opts.tfjsWasmBase });
+      const plan = given ?? convPlan(graph!, e.input.name, e.embedding.tensor);
+      share({ plan, graph });
+      runner = await tfjsPlanRunner(plan, { wasmBase: opts.tfjsWasmBase });
       // the first run sets up every layer for XNNPACK while V8 still runs the WASM unoptimised
       // (0.4 s for one image here, 1.6 s for a batch of 8 against 0.2 s later): one image now, while
       // the page waits for a folder (bench:e2e: load + encode 8.9 s this way, 9.6 s with a batch of 8)
@@ -123,7 +173,7 @@ async function createSession(model: Uint8Array, graph: Uint8Array, opts: InitOpt
       reason += `; tfjs could not run it (${(err as Error).message.slice(0, 160)}), onnxruntime-web used`;
     }
   }
-  session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+  session = await ort.InferenceSession.create(onnx(), { executionProviders: ['wasm'] });
   if (!isolated) reason += ' (single thread: page not cross-origin isolated)';
   return { backend: 'wasm', reason, ...base };
 }
@@ -133,21 +183,39 @@ const decode = (bytes: Uint8Array, info: ImageInfo, lim: InitOptions['limits']) 
 const api: EncodeWorkerApi = {
   async init(opts) {
     const t0 = performance.now();
+    const sharedFrom = opts.sharedFrom;
     entry = encoderById(opts.encoderId);
     options = opts;
-    const bytes = await encoderGraph(entry, async () => {
-      const r = await fetch(opts.modelUrl ?? '');
-      if (!r.ok) throw new Error(`${entry!.name}: weights not found at ${opts.modelUrl} (HTTP ${r.status}); run npm run setup or drop the .onnx file`);
-      return new Uint8Array(await r.arrayBuffer());
-    }, opts.modelBytes ? new Uint8Array(opts.modelBytes) : undefined);
-    await session?.release();
-    session = null;
-    runner?.release();
-    runner = null;
-    const t1 = performance.now();
-    backend = await createSession(withEmbeddingOutput(bytes, entry.embedding, entry.dim), bytes, opts);
-    backend.loadMs = { weights: t1 - t0, runtime: performance.now() - t1 };
-    return backend;
+    post(() => ({ error: 'the encode worker that derives the encoder was started again' }));
+    shareTo = opts.shareTo ?? [];
+    // tfjs (its download and WASM compile) loads while the weights are fetched, checked and derived
+    preloadRuntime(opts);
+    try {
+      const given = sharedFrom ? await received(sharedFrom) : undefined;
+      // a graph another worker of the pool checked is not checked again; else fetch (or take the
+      // dropped bytes), check the pin, derive, check the derived pin
+      const bytes = given ? given.graph : await encoderGraph(entry, async () => {
+        const r = await fetch(opts.modelUrl ?? '');
+        if (!r.ok) throw new Error(`${entry!.name}: weights not found at ${opts.modelUrl} (HTTP ${r.status}); run npm run setup or drop the .onnx file`);
+        return new Uint8Array(await r.arrayBuffer());
+      }, opts.modelBytes ? new Uint8Array(opts.modelBytes) : undefined);
+      await session?.release();
+      session = null;
+      runner?.release();
+      runner = null;
+      const t1 = performance.now();
+      backend = await createSession(bytes, given?.plan, opts);
+      backend.loadMs = { weights: t1 - t0, runtime: performance.now() - t1 };
+      if (bytes) share({ graph: bytes }); // not on tfjs: the others take the graph
+      return backend;
+    } catch (e) {
+      post(() => ({ error: `the encode worker that derives the encoder failed: ${(e as Error).message}` }));
+      throw e;
+    }
+  },
+
+  prepare(opts) {
+    preloadRuntime(opts);
   },
 
   async encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult> {
