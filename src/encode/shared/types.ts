@@ -43,12 +43,12 @@ export interface InitOptions {
   sharedFrom?: MessagePort;
 }
 
-/** What the first worker of a pool posts to the others, worker to worker (the page's thread is busy
+/** What the pool's maker (the worker that fetches, checks and derives the encoder) posts to the others, worker to worker (the page's thread is busy
  * as the page opens): the encoder as it checked it, or why it could not. */
 export type SharedMessage = { model: SharedModel } | { error: string };
 
-/** An encoder's graph after its pin check, or the tfjs plan made from it: handed from the first
- * worker of a pool to the others, so the weights are fetched, checked and derived once. */
+/** An encoder's graph after its pin check, or the tfjs plan made from it: handed from the
+ * pool's maker to the others, so the weights are fetched, checked and derived once. */
 export interface SharedModel {
   plan?: ConvPlan;
   graph?: Uint8Array;
@@ -124,7 +124,6 @@ export interface EncodeWorkerApi {
   /** starts loading the runtime (tfjs, for an encoder that runs on it on WASM) before init */
   prepare(opts: Pick<InitOptions, 'encoderId' | 'prefer' | 'runtime' | 'tfjsWasmBase'>): void;
   init(opts: InitOptions): Promise<BackendInfo>;
-
   encode(items: EncodeItem[], onProgress?: (p: EncodeProgress) => void): Promise<EncodeResult>;
   cancel(): void;
   dispose(): Promise<void>;

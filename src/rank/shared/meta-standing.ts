@@ -6,6 +6,7 @@
 // (blind models, double blind); the page uses it for a model with no measured GT (a dropped ONNX file),
 // fitted on the measured models' predicted standings for the user's data. Pure maths, float64.
 import { META_DIM } from './model-tokens.ts';
+import { solveRidge } from './standing-ridge.ts';
 
 /** lambda on standardised features: fixed a priori (the bench prints the others beside it) */
 export const META_STANDING_LAMBDA = 3;
@@ -28,35 +29,22 @@ export interface MetaStanding {
   w: number[];
 }
 
-/** Ridge from features (rows) to standings; features standardised on the rows, intercept not penalised. */
+/**
+ * Ridge from features (rows) to standings; features standardised on the rows. Centred features make
+ * the unpenalised intercept the mean standing, so the weights are one small ridge solve.
+ */
 export function fitMetaStanding(X: readonly ArrayLike<number>[], y: ArrayLike<number>, lambda = META_STANDING_LAMBDA): MetaStanding {
   const n = X.length, d = X[0]?.length ?? 0;
   if (n < 2) throw new Error('metadata ridge: fewer than 2 measured models');
   const mu = Array.from({ length: d }, (_, j) => X.reduce((s, x) => s + x[j], 0) / n);
   const sd = mu.map((m, j) => Math.sqrt(X.reduce((s, x) => s + (x[j] - m) ** 2, 0) / n) || 1);
-  const Z = X.map((x) => [...Array.from({ length: d }, (_, j) => (x[j] - mu[j]) / sd[j]), 1]);
-  const D = d + 1;
-  const A = Array.from({ length: D }, (_, i) => Float64Array.from({ length: D }, (_, j) => Z.reduce((s, z) => s + z[i] * z[j], 0) + (i === j && i < d ? lambda : 0)));
-  const b = Float64Array.from({ length: D }, (_, i) => Z.reduce((s, z, r) => s + z[i] * y[r], 0));
-  // Gaussian elimination with partial pivoting: D is 6, the system is positive definite
-  for (let c = 0; c < D; c++) {
-    let p = c;
-    for (let r = c + 1; r < D; r++) if (Math.abs(A[r][c]) > Math.abs(A[p][c])) p = r;
-    [A[c], A[p]] = [A[p], A[c]];
-    [b[c], b[p]] = [b[p], b[c]];
-    for (let r = c + 1; r < D; r++) {
-      const f = A[r][c] / A[c][c];
-      for (let k = c; k < D; k++) A[r][k] -= f * A[c][k];
-      b[r] -= f * b[c];
-    }
-  }
-  const w = new Array<number>(D).fill(0);
-  for (let i = D - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let k = i + 1; k < D; k++) s -= A[i][k] * w[k];
-    w[i] = s / A[i][i];
-  }
-  return { mu, sd, w };
+  const Z = X.map((x) => Array.from({ length: d }, (_, j) => (x[j] - mu[j]) / sd[j]));
+  const ZtZ = Array.from({ length: d }, (_, i) => Float64Array.from({ length: d }, (_, j) => Z.reduce((s, z) => s + z[i] * z[j], 0)));
+  const Zty = Array.from({ length: d }, (_, i) => Float64Array.of(Z.reduce((s, z, r) => s + z[i] * y[r], 0)));
+  const w = solveRidge(ZtZ, Zty, lambda).map((r) => r[0]);
+  let ym = 0;
+  for (let r = 0; r < n; r++) ym += y[r] / n;
+  return { mu, sd, w: [...w, ym] };
 }
 
 export function predictMetaStanding(m: MetaStanding, x: ArrayLike<number>): number {

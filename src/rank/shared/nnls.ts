@@ -1,7 +1,8 @@
 // Non-negative least squares, min |A x - b| subject to x >= 0 (Lawson & Hanson 1974, ch. 23, the
 // active-set algorithm scipy.optimize.nnls implements). Small dense problems only (tens of columns):
-// each step solves the passive set's normal equations by Cholesky. Used by bench:rank to bound what
+// each step solves the passive set's normal equations (solveRidge's Cholesky). Used by bench:rank to bound what
 // any mix of the other datasets' standings could reach on a held-out dataset.
+import { solveRidge } from './standing-ridge.ts';
 
 /** A: m rows x n columns (row-major arrays), b: m values. Returns x (n values, all >= 0). */
 export function nnls(A: ArrayLike<number>[], b: ArrayLike<number>, maxIter = 30 * (A[0]?.length ?? 0) + 30): Float64Array {
@@ -14,20 +15,13 @@ export function nnls(A: ArrayLike<number>[], b: ArrayLike<number>, maxIter = 30 
   const tol = 1e-12 * scale * Math.max(m, n);
   // gradient of -0.5 |Ax - b|^2: w = A'b - A'A x
   const grad = () => Float64Array.from({ length: n }, (_, i) => { let s = Atb[i]; for (let j = 0; j < n; j++) s -= AtA[i][j] * x[j]; return s; });
-  // least squares restricted to the passive set (zeros elsewhere)
+  // least squares restricted to the passive set (zeros elsewhere); a tiny ridge keeps the solve
+  // positive definite when two columns are alike
   const solveP = (): Float64Array => {
     const P = [...passive.keys()].filter((i) => passive[i]);
-    const k = P.length, L = P.map(() => new Float64Array(k));
-    for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) {
-      let s = AtA[P[i]][P[j]] + (i === j ? 1e-13 * scale : 0);
-      for (let q = 0; q < j; q++) s -= L[i][q] * L[j][q];
-      L[i][j] = i === j ? Math.sqrt(Math.max(s, 1e-300)) : s / L[j][j];
-    }
-    const y = new Float64Array(k);
-    for (let i = 0; i < k; i++) { let s = Atb[P[i]]; for (let q = 0; q < i; q++) s -= L[i][q] * y[q]; y[i] = s / L[i][i]; }
-    for (let i = k - 1; i >= 0; i--) { let s = y[i]; for (let q = i + 1; q < k; q++) s -= L[q][i] * y[q]; y[i] = s / L[i][i]; }
+    const y = solveRidge(P.map((i) => Float64Array.from(P, (j) => AtA[i][j])), P.map((i) => Float64Array.of(Atb[i])), 1e-13 * scale);
     const z = new Float64Array(n);
-    P.forEach((p, i) => (z[p] = y[i]));
+    P.forEach((p, i) => (z[p] = y[i][0]));
     return z;
   };
   for (let it = 0; it < maxIter; it++) {
