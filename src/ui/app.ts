@@ -156,6 +156,8 @@ export class ZsApp extends LitElement {
 
   /** The encoder started when the page opens, while the user picks a folder (env.preload). */
   private preloaded: { key: string; handle: Promise<EncoderHandle>; taken: boolean } | null = null;
+  /** a run is loading its encoder now */
+  private encoderLoading = false;
 
   private encoderKeyFor(imported: boolean) {
     return `${this.encoderId}|${this.backendPref}|${imported ? 'imported' : 'served'}`;
@@ -163,7 +165,8 @@ export class ZsApp extends LitElement {
 
   private preload() {
     const e = encoderById(this.encoderId);
-    if (!env.preload || this.encoder || this.preloaded || e.onRequest || !this.present.has(e.id)) return;
+    // a run that started before the page knew which encoders are served loads its own: a second pool would be wasted
+    if (!env.preload || this.encoder || this.encoderLoading || this.preloaded || e.onRequest || !this.present.has(e.id)) return;
     const handle = loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref }));
     const pre = { key: this.encoderKeyFor(false), handle, taken: false };
     this.preloaded = pre;
@@ -192,8 +195,13 @@ export class ZsApp extends LitElement {
     const modelBytes = imported ? this.importedModel!.bytes.slice(0) : undefined;
     if (pre && pre.key === key) pre.taken = true;
     else if (pre) void pre.handle.then((h) => h.terminate(), () => undefined);
-    const started = pre?.taken ? await pre.handle.catch(() => null) : null;
-    this.encoder = started ?? await loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes }));
+    this.encoderLoading = true;
+    try {
+      const started = pre?.taken ? await pre.handle.catch(() => null) : null;
+      this.encoder = started ?? await loading(() => startEncoder({ encoderId: this.encoderId, prefer: this.backendPref, modelBytes }));
+    } finally {
+      this.encoderLoading = false;
+    }
     this.encoderKey = key;
     this.message = '';
     const b = this.encoder.backend;

@@ -69,6 +69,27 @@ export function zooscoutCommands() {
         const { makeFixture } = await import('./fixtures.ts');
         return await makeFixture(payload.kind);
       }
+      if (command === 'memory-quiet') {
+        // waits (at most payload.ms) until the page runs no worker but its encode pool and the
+        // browser's resident memory has held within 30 MB for a second: a background job that ended
+        // (the device micro-benchmark's worker held ~1 GB) is released seconds later under load
+        const page = await pageOf(session);
+        const pid = page.browser().process()?.pid;
+        if (!pid) throw new Error('no browser process to measure');
+        const { treeRss } = await import('./memory.mjs');
+        const t0 = Date.now();
+        const last = [];
+        for (;;) {
+          const others = page.workers().map((w) => w.url()).filter((u) => !/encode\.worker/.test(u));
+          last.push(treeRss(pid));
+          if (last.length > 5) last.shift();
+          const steady = last.length === 5 && Math.max(...last) - Math.min(...last) < 30e6;
+          if ((others.length === 0 && steady) || Date.now() - t0 > (payload.ms ?? 15000)) {
+            return { ms: Date.now() - t0, others: others.map((u) => u.split('/').pop()), steady };
+          }
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
       if (command === 'memory-start') {
         // resident memory of the whole browser (every process it started), sampled every 20 ms
         const pid = (await pageOf(session)).browser().process()?.pid;

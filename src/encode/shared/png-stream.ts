@@ -1,9 +1,10 @@
-// A PNG decoded row by row straight to a bounded size: inflate streams (DecompressionStream, in the
-// page and in Node), each scanline is unfiltered against the previous one and box-averaged into the
+// A PNG decoded row by row straight to a bounded size: inflate streams through a fixed window
+// (inflate.ts, the same in the page and in Node), each scanline is unfiltered against the previous one and box-averaged into the
 // output row it falls in. Memory is O(width) plus the output, whatever the image's height, so a
 // 12000 x 9000 scan never becomes a 432 MB bitmap. Non-interlaced PNGs only (Adam7 needs the whole
 // image); the caller falls back to the browser's decoder for those.
 import type { RgbaImage } from './preprocess.ts';
+import { inflateZlib } from './inflate.ts';
 
 export interface PngHeader {
   width: number;
@@ -180,48 +181,29 @@ export async function decodePngBounded(bytes: Uint8Array, maxSide: number): Prom
     y++;
   };
 
-  // inflate as a stream: the compressed IDAT data in, scanlines out as they complete. The input goes
-  // in 4 KB slices, pulled only when the inflater wants more: a whole 1 MB IDAT of a flat scan would
-  // inflate to hundreds of MB at once (deflate expands up to ~1000x), so slices bound what is in flight.
-  const SLICE = 4096;
-  let part = 0, at = 0;
-  const compressed = new ReadableStream<Uint8Array>({
-    pull(c) {
-      while (part < idat.length && at >= idat[part].length) { part++; at = 0; }
-      if (part >= idat.length) return c.close();
-      c.enqueue(idat[part].slice(at, at + SLICE));
-      at += SLICE;
-    },
-  }, { highWaterMark: 1 });
-  const reader = compressed.pipeThrough(new DecompressionStream('deflate') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
-  let filter = -1, fill = 0, ended = false;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) { ended = true; break; }
-      let i = 0;
-      while (i < value.length && y < H) {
-        if (filter < 0) {
-          filter = value[i++];
-          fill = 0;
-          continue;
-        }
-        const take = Math.min(rowBytes - fill, value.length - i);
-        cur.set(value.subarray(i, i + take), fill);
-        fill += take;
-        i += take;
-        if (fill === rowBytes) {
-          unfilter(filter, cur, prev, bpp);
-          takeRow();
-          filter = -1;
-        }
+  // inflated through one fixed window (inflate.ts): scanlines are assembled from views of it, so
+  // nothing is allocated per row however tall the image
+  let filter = -1, fill = 0;
+  inflateZlib(idat, (value) => {
+    let i = 0;
+    while (i < value.length && y < H) {
+      if (filter < 0) {
+        filter = value[i++];
+        fill = 0;
+        continue;
       }
-      if (y >= H) break;
+      const take = Math.min(rowBytes - fill, value.length - i);
+      cur.set(value.subarray(i, i + take), fill);
+      fill += take;
+      i += take;
+      if (fill === rowBytes) {
+        unfilter(filter, cur, prev, bpp);
+        takeRow();
+        filter = -1;
+      }
     }
-  } finally {
-    // every row is in (or an error): let the rest of the stream go without waiting on it
-    if (!ended) void reader.cancel().catch(() => undefined);
-  }
+    return y >= H; // every row is in: the rest (and its checksum) is not needed
+  });
   if (y < H) throw new Error(`PNG data ends at row ${y} of ${H}`);
   return { img: { width: out.width, height: out.height, data }, downscaled: out.width !== W || out.height !== H };
 }
