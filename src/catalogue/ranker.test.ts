@@ -115,3 +115,27 @@ test('blocks chosen per table inside training: the token similarity is kept wher
   assert.ok(r.chosen.get('syn')!.tau > 0.5, `syn inner tau ${r.chosen.get('syn')!.tau}`);
   assert.throws(() => r.serialise(), /no serialised form/);
 });
+
+test('the ImageNet top-1 prior is chosen for a table only where it beats the learned variants on that table\'s training targets', () => {
+  const { table, ctx } = world();
+  const rand = mulberry32(5), g = gaussian(rand);
+  // every model gets a top-1 unrelated to the synthetic table; a second recipe's results follow it, each target with its own noise
+  for (const m of ctx.models.values()) m.imagenetTop1 = 70 + 10 * rand();
+  const byTop1: RankingTable = { ...table, id: 'top1', acc: table.acc.map(() => table.models.map((m) => ctx.models.get(m)!.imagenetTop1! + 2.5 * g())) };
+  const choose = [{ sim: true, tableBias: true }, { sim: false, tableBias: true }];
+  const pairs: TrainPair[] = [];
+  for (const t of [table, byTop1]) t.targets.forEach((tg, j) => t.models.forEach((m, i) => pairs.push({ model: m, target: tg, group: `${t.id}|${tg}`, z: (t.acc[j][i] - 80) / 10 })));
+  const withPrior = new RidgeRanker({ choose, priorCandidate: true });
+  withPrior.fit(pairs, ctx);
+  assert.equal(withPrior.chosen.get('top1')!.prior, true);
+  assert.ok(!withPrior.chosen.get('syn')!.prior, 'the token table keeps a learned variant');
+  // scored by the prior: the order of top-1, whatever the target
+  const s = withPrior.score(table.models, 'a', ctx, 'top1');
+  assert.deepEqual(Array.from(s), table.models.map((m) => ctx.models.get(m)!.imagenetTop1));
+  // never for ImageNet as the target (the prior would be its own answer): the best learned variant scores it
+  assert.notDeepEqual(Array.from(withPrior.score(table.models, 'imagenet', ctx, 'top1')), Array.from(s));
+  // and the choice pays on held-out targets of that table
+  const m = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const tauOf = (priorCandidate: boolean) => m(Object.values(leaveOneTargetOut([table, byTop1], [byTop1], () => new RidgeRanker({ choose, priorCandidate }), ctx).perTable.get('top1')!).map((f) => f.tau));
+  assert.ok(tauOf(true) > tauOf(false), `held-out tau with the prior ${tauOf(true)} vs learned only ${tauOf(false)}`);
+});

@@ -140,6 +140,16 @@ export interface RidgeBlocks {
  * (docs/public.md reports all of them): the family and metadata x token blocks lowered every table's figure,
  * so they are off by default and reported as a variant.
  */
+/**
+ * The ImageNet top-1 prior as scores: a model without a known top-1 is ranked below every known one.
+ * Null for ImageNet itself as the target: there the prior is the answer (OpenCLIP's top-1 is its
+ * zero-shot ImageNet result, one of that table's targets).
+ */
+export function priorScores(models: string[], target: string, ctx: RankerContext): number[] | null {
+  if (target === 'imagenet') return null;
+  return models.map((m) => ctx.models.get(m)?.imagenetTop1 ?? -1e6);
+}
+
 export const DEFAULT_BLOCKS: RidgeBlocks = { tableBias: true, family: false, meta: false, sim: true };
 
 /**
@@ -162,10 +172,13 @@ export class RidgeRanker implements PublicRanker {
   private tableIx = new Map<string, number>();
   /** block variants to choose from, per table, by the inner leave-one-target-out (empty: `blocks` as given) */
   readonly choose: RidgeBlocks[];
-  /** per table (recipe): the chosen variant's weights, lambda and blocks (only with `choose`) */
-  chosen = new Map<string, { blocks: RidgeBlocks; lambda: number; w: Float64Array; tau: number }>();
-  constructor(opts: { lambdas?: number[]; useTokens?: boolean; name?: string; blocks?: Partial<RidgeBlocks>; choose?: Partial<RidgeBlocks>[] } = {}) {
+  /** per table (recipe): the chosen variant's weights, lambda and blocks (the best learned one where the prior won), whether the prior won, and the winner's inner tau (only with `choose`) */
+  chosen = new Map<string, { blocks: RidgeBlocks; lambda: number; w: Float64Array; tau: number; prior?: boolean }>();
+  /** the ImageNet top-1 prior is a candidate of the per-table choice beside the block variants */
+  readonly priorCandidate: boolean;
+  constructor(opts: { lambdas?: number[]; useTokens?: boolean; name?: string; blocks?: Partial<RidgeBlocks>; choose?: Partial<RidgeBlocks>[]; priorCandidate?: boolean } = {}) {
     this.lambdas = opts.lambdas ?? [3];
+    this.priorCandidate = opts.priorCandidate ?? false;
     this.useTokens = opts.useTokens ?? true;
     this.choose = (opts.choose ?? []).map((v) => ({ ...DEFAULT_BLOCKS, ...opts.blocks, ...v }));
     // with variants, the features hold every block any variant uses; a variant switches a block off by
@@ -290,17 +303,22 @@ export class RidgeRanker implements PublicRanker {
     const byGroup = new Map<string, TrainPair[]>();
     for (const p of pairs) { if (!byGroup.has(p.group)) byGroup.set(p.group, []); byGroup.get(p.group)!.push(p); }
     const tables = [...new Set(pairs.map((p) => p.group.split('|')[0]))];
-    const cands = this.choose.flatMap((blocks) => this.lambdas.map((lambda) => ({ blocks, lambda, pen: this.penaltyOf(blocks) })));
+    const cands: { blocks: RidgeBlocks; lambda: number; pen: Float64Array; prior?: boolean }[] = this.choose.flatMap((blocks) => this.lambdas.map((lambda) => ({ blocks, lambda, pen: this.penaltyOf(blocks) })));
+    // the prior a user would otherwise use: where the learned variants do worse on a table's training
+    // targets, the table is ranked by it (last in the list: a tie goes to a learned variant)
+    if (this.priorCandidate) cands.push({ blocks: this.choose[0], lambda: NaN, pen: new Float64Array(0), prior: true });
     // tau lists per candidate and table, and over all groups
     const taus = cands.map(() => new Map<string, number[]>([['*', []], ...tables.map((t) => [t, []] as [string, number[]])]));
     for (const t of st.keys()) {
       const { A, b } = sum(t);
       cands.forEach((c, ci) => {
-        this.w = ridgeSolve(A, b, n, c.lambda, c.pen);
+        if (!c.prior) this.w = ridgeSolve(A, b, n, c.lambda, c.pen);
         for (const [g, ps] of byGroup) {
           if (ps[0].target !== t || ps.length < 3) continue;
           const table = g.split('|')[0];
-          const tau = weightedTau(ps.map((p) => p.z), ps.map((p) => this.predict(p.model, p.target, ctx, table)), { rank: null });
+          const pred = c.prior ? priorScores(ps.map((p) => p.model), t, ctx) : ps.map((p) => this.predict(p.model, p.target, ctx, table));
+          if (!pred) continue;
+          const tau = weightedTau(ps.map((p) => p.z), pred, { rank: null });
           if (Number.isFinite(tau)) { taus[ci].get(table)!.push(tau); taus[ci].get('*')!.push(tau); }
         }
       });
@@ -310,15 +328,20 @@ export class RidgeRanker implements PublicRanker {
     const fitted = new Map<number, Float64Array>();
     this.chosen.clear();
     for (const table of ['*', ...tables]) {
-      // first best wins a tie: the variants' order is the caller's preference
-      let bi = 0;
-      cands.forEach((_, ci) => { if (meanOf(taus[ci].get(table)!) > meanOf(taus[bi].get(table)!)) bi = ci; });
-      if (!fitted.has(bi)) fitted.set(bi, ridgeSolve(A, b, n, cands[bi].lambda, cands[bi].pen));
-      this.chosen.set(table, { blocks: cands[bi].blocks, lambda: cands[bi].lambda, w: fitted.get(bi)!, tau: meanOf(taus[bi].get(table)!) });
+      // first best wins a tie: the variants' order is the caller's preference; the best learned variant
+      // is kept beside a chosen prior, for a target the prior cannot score (ImageNet)
+      let bi = 0, bl = 0;
+      cands.forEach((c, ci) => {
+        if (meanOf(taus[ci].get(table)!) > meanOf(taus[bi].get(table)!)) bi = ci;
+        if (!c.prior && meanOf(taus[ci].get(table)!) > meanOf(taus[bl].get(table)!)) bl = ci;
+      });
+      if (!fitted.has(bl)) fitted.set(bl, ridgeSolve(A, b, n, cands[bl].lambda, cands[bl].pen));
+      this.chosen.set(table, { blocks: cands[bl].blocks, lambda: cands[bl].lambda, w: fitted.get(bl)!, tau: meanOf(taus[bi].get(table)!), prior: cands[bi].prior });
     }
     const all = this.chosen.get('*')!;
     this.w = all.w;
     this.lambda = all.lambda;
+    this.priorEverywhere = Boolean(all.prior);
   }
 
   private predict(model: string, target: string, ctx: RankerContext, table?: string, w: Float64Array = this.w!): number {
@@ -328,8 +351,14 @@ export class RidgeRanker implements PublicRanker {
     return s;
   }
 
+  /** the prior was chosen over all tables (what a table never seen in training gets) */
+  private priorEverywhere = false;
+
   score(models: string[], target: string, ctx: RankerContext, table?: string): Float64Array {
     if (!this.w) throw new Error('ranker not fitted');
+    const c = table !== undefined ? this.chosen.get(table) : undefined;
+    const prior = (c ? c.prior : this.priorEverywhere) ? priorScores(models, target, ctx) : null;
+    if (prior) return Float64Array.from(prior);
     const w = (table !== undefined ? this.chosen.get(table)?.w : undefined) ?? this.w;
     return Float64Array.from(models, (m) => this.predict(m, target, ctx, table, w));
   }
