@@ -85,7 +85,8 @@ export function zooscoutCommands() {
           if (last.length > 5) last.shift();
           const steady = last.length === 5 && Math.max(...last) - Math.min(...last) < 30e6;
           if ((others.length === 0 && steady) || Date.now() - t0 > (payload.ms ?? 15000)) {
-            return { ms: Date.now() - t0, others: others.map((u) => u.split('/').pop()), steady };
+            const encodeWorkers = page.workers().length - others.length;
+            return { ms: Date.now() - t0, others: others.map((u) => u.split('/').pop()), steady, encodeWorkers };
           }
           await new Promise((r) => setTimeout(r, 250));
         }
