@@ -140,6 +140,8 @@ export interface RidgeBlocks {
  * (docs/public.md reports all of them): the family and metadata x token blocks lowered every table's figure,
  * so they are off by default and reported as a variant.
  */
+export const DEFAULT_BLOCKS: RidgeBlocks = { tableBias: true, family: false, meta: false, sim: true };
+
 /**
  * The ImageNet top-1 prior as scores: a model without a known top-1 is ranked below every known one.
  * Null for ImageNet itself as the target: there the prior is the answer (OpenCLIP's top-1 is its
@@ -149,8 +151,6 @@ export function priorScores(models: string[], target: string, ctx: RankerContext
   if (target === 'imagenet') return null;
   return models.map((m) => ctx.models.get(m)?.imagenetTop1 ?? -1e6);
 }
-
-export const DEFAULT_BLOCKS: RidgeBlocks = { tableBias: true, family: false, meta: false, sim: true };
 
 /**
  * Ridge ranker: z(model, target) ~ b_model (a learned vector: one weight per model seen in training)
@@ -359,7 +359,7 @@ export class RidgeRanker implements PublicRanker {
     const c = table !== undefined ? this.chosen.get(table) : undefined;
     const prior = (c ? c.prior : this.priorEverywhere) ? priorScores(models, target, ctx) : null;
     if (prior) return Float64Array.from(prior);
-    const w = (table !== undefined ? this.chosen.get(table)?.w : undefined) ?? this.w;
+    const w = c?.w ?? this.w;
     return Float64Array.from(models, (m) => this.predict(m, target, ctx, table, w));
   }
 

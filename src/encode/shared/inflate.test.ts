@@ -8,9 +8,8 @@ function inflate(z: Uint8Array, cut = Infinity): Uint8Array {
   const parts: Uint8Array[] = [];
   for (let i = 0; i < z.length; i += Math.min(cut, z.length)) parts.push(z.subarray(i, i + cut));
   const got: number[] = [];
-  let views = 0, largest = 0;
+  let largest = 0;
   inflateZlib(parts, (v) => {
-    views++;
     largest = Math.max(largest, v.length);
     for (const x of v) got.push(x);
   });

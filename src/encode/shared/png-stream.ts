@@ -1,6 +1,6 @@
-// A PNG decoded row by row straight to a bounded size: inflate streams through a fixed window
-// (inflate.ts, the same in the page and in Node), each scanline is unfiltered against the previous one and box-averaged into the
-// output row it falls in. Memory is O(width) plus the output, whatever the image's height, so a
+// A PNG decoded row by row straight to a bounded size: inflated through a fixed window (inflate.ts,
+// the same in the page and in Node), each scanline is unfiltered against the previous one and
+// box-averaged into the output row it falls in. Memory is O(width) plus the output, whatever the image's height, so a
 // 12000 x 9000 scan never becomes a 432 MB bitmap. Non-interlaced PNGs only (Adam7 needs the whole
 // image); the caller falls back to the browser's decoder for those.
 import type { RgbaImage } from './preprocess.ts';
