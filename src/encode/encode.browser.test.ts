@@ -2,13 +2,15 @@ import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { startEncoder } from './client/encoder-client.ts';
 import { cosine } from './shared/vec.ts';
+import { DEFAULT_ENCODER_ID } from './shared/manifest.ts';
 import { datasetFiles, sharedFile, SHARED_FS } from '../../test/helpers/fixtures.ts';
 
 describe('encoder in the page (onnxruntime-web or tfjs in a worker)', () => {
   const cases = [
     { encoderId: 'mobilenetv2-12-int8', runtime: 'onnxruntime-web' },
-    { encoderId: 'mobilenetv2-12-f32', runtime: 'tfjs' }, // its wasmRuntime: the page's default path
-    { encoderId: 'mobilenetv2-12-f32', runtime: 'onnxruntime-web' },
+    { encoderId: DEFAULT_ENCODER_ID, runtime: 'tfjs' }, // its wasmRuntime: the page's default path
+    { encoderId: DEFAULT_ENCODER_ID, runtime: 'onnxruntime-web' }, // the WebGPU path's runtime
+    { encoderId: 'mobilenetv2-12-f32', runtime: 'tfjs' }, // the same graph at 224 px
   ] as const;
   for (const { encoderId, runtime } of cases) it(`${encoderId} on ${runtime}: gives the same embeddings as onnxruntime-node for the same files (cosine > 0.999)`, async () => {
     const list = (await datasetFiles('pets')).filter((_, i) => i % 37 === 0).slice(0, 8);
@@ -38,8 +40,8 @@ describe('encoder in the page (onnxruntime-web or tfjs in a worker)', () => {
     // a corrupt JPEG in the second share, an empty file in the third
     items.splice(20, 0, { path: 'broken.jpg', file: new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], 'broken.jpg') });
     items.splice(35, 0, { path: 'empty.png', file: new File([], 'empty.png') });
-    const one = await startEncoder({ encoderId: 'mobilenetv2-12-f32', prefer: 'wasm', useCache: false, workers: 1 });
-    const pool = await startEncoder({ encoderId: 'mobilenetv2-12-f32', prefer: 'wasm', useCache: false, workers: 2, threads: 2 });
+    const one = await startEncoder({ encoderId: DEFAULT_ENCODER_ID, prefer: 'wasm', useCache: false, workers: 1 });
+    const pool = await startEncoder({ encoderId: DEFAULT_ENCODER_ID, prefer: 'wasm', useCache: false, workers: 2, threads: 2 });
     try {
       expect(one.backend.workers).to.equal(1);
       expect(pool.backend.workers).to.equal(2);
@@ -68,7 +70,7 @@ describe('encoder in the page (onnxruntime-web or tfjs in a worker)', () => {
   it('a pool stops handing out work once cancelled', async () => {
     const list = (await datasetFiles('dtd')).slice(0, 96);
     const items = await Promise.all(list.map(async (f) => ({ path: f.file, file: await sharedFile(`datasets/dtd/${f.file}`) })));
-    const pool = await startEncoder({ encoderId: 'mobilenetv2-12-f32', prefer: 'wasm', useCache: false, workers: 2, threads: 2 });
+    const pool = await startEncoder({ encoderId: DEFAULT_ENCODER_ID, prefer: 'wasm', useCache: false, workers: 2, threads: 2 });
     try {
       let asked = false;
       const r = await pool.encode(items, (p) => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { encoderById } from './shared/manifest.ts';
+import { ENCODERS, encoderById } from './shared/manifest.ts';
 import { deriveFloatEncoder } from './shared/float-derive.ts';
 import { loadNodeEncoder } from './node/encoder.ts';
 import { decodeImage } from './node/decode.ts';
@@ -13,14 +13,24 @@ import { cosine } from './shared/vec.ts';
 const f32 = encoderById('mobilenetv2-12-f32');
 const int8 = encoderById('mobilenetv2-12-int8');
 
-test('the transform of the pinned int8 file gives exactly the pinned float32 file', () => {
-  const r = deriveFloatEncoder(new Uint8Array(readFileSync(`../shared/models/encoders/${int8.file}`)), { input: f32.input.name, size: f32.preprocess.crop });
-  assert.equal(r.model.length, f32.bytes);
-  assert.equal(createHash('sha256').update(r.model).digest('hex'), f32.sha256);
-  assert.equal(r.dim, f32.dim);
-  assert.equal(r.output, f32.embedding.kind === 'identity' ? f32.embedding.tensor : '');
-  // 52 convs + the 10 residual adds, each followed by its saturation Clip, then pool + flatten (the classifier's add is dropped)
-  assert.equal(r.nodes, 52 * 2 + 10 * 2 + 2);
+test('the transform of the pinned int8 file gives exactly each pinned float32 file (224 px, and 160 px: the default)', () => {
+  const src = new Uint8Array(readFileSync(`../shared/models/encoders/${int8.file}`));
+  const derived = ENCODERS.filter((e) => e.derivedFrom?.id === int8.id);
+  assert.deepEqual(derived.map((e) => e.preprocess.crop).sort(), [160, 224]);
+  const pins = new Set<string>();
+  for (const e of derived) {
+    const r = deriveFloatEncoder(src, { input: e.input.name, size: e.preprocess.crop });
+    assert.equal(r.model.length, e.bytes, e.id);
+    const sha = createHash('sha256').update(r.model).digest('hex');
+    assert.equal(sha, e.sha256, e.id);
+    pins.add(sha);
+    assert.equal(r.dim, e.dim);
+    assert.equal(r.output, e.embedding.kind === 'identity' ? e.embedding.tensor : '');
+    // 52 convs + the 10 residual adds, each followed by its saturation Clip, then pool + flatten (the classifier's add is dropped)
+    assert.equal(r.nodes, 52 * 2 + 10 * 2 + 2);
+  }
+  // the input size is in the graph: two sizes, two pins (tokens of one never pass for the other's)
+  assert.equal(pins.size, derived.length);
 });
 
 test('the transform refuses a graph it does not know', () => {

@@ -11,7 +11,7 @@ test('every pinned entry is complete; CLIP is pinned to the public revision, siz
     assert.ok(e.dim > 0 && e.preprocess.crop > 0 && e.input.name && e.output, e.id);
     if (e.sha256) assert.match(e.sha256, /^[0-9a-f]{64}$/);
   }
-  assert.equal(DEFAULT_ENCODER_ID, 'mobilenetv2-12-f32');
+  assert.equal(DEFAULT_ENCODER_ID, 'mobilenetv2-12-f32-160');
   const clip = encoderById('clip-vit-b32-quantized');
   assert.equal(clip.sha256, '583fd1110a514667812fee7d684952aaf82a99b959760c8d7dca7e0ab9839299');
   assert.equal(clip.bytes, 89_117_001);

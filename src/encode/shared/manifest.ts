@@ -58,6 +58,25 @@ const IMAGENET: Pick<Preprocess, 'scale' | 'mean' | 'std'> = {
   std: [0.229, 0.224, 0.225],
 };
 
+/** The float32 MobileNetV2 derived at another input size (float-derive's `size`): another encoder, pinned apart. */
+function derivedAt(crop: number, resize: number): Omit<EncoderEntry, 'sha256'> {
+  return {
+    id: `mobilenetv2-12-f32-${crop}`,
+    name: `MobileNetV2 1.0 float32 at ${crop} px (derived from the int8 zoo file)`,
+    file: `mobilenetv2-12-f32-${crop}-derived.onnx`,
+    urls: [],
+    derivedFrom: { id: 'mobilenetv2-12-int8', transform: 'float-derive' },
+    wasmRuntime: 'tfjs',
+    bytes: 8850728,
+    input: { name: 'input', batch: 'dynamic' },
+    output: 'features',
+    embedding: { kind: 'identity', tensor: 'features' },
+    dim: 1280,
+    preprocess: { resize, crop, channelOrder: 'RGB', inputDtype: 'float32', ...IMAGENET },
+    licence: 'Apache-2.0 (derived from the ONNX Model Zoo file)',
+  };
+}
+
 export const ENCODERS: readonly EncoderEntry[] = [
   {
     id: 'mobilenetv2-12-int8',
@@ -80,22 +99,18 @@ export const ENCODERS: readonly EncoderEntry[] = [
     // the int8 graph above turned float32 by src/encode/shared/float-derive.ts at setup (no download
     // of its own): onnxruntime-web's WASM float kernels run it ~2x faster than the int8 ones. A
     // different encoder (cosine ~0.97 to the int8 embeddings), so its tokens never mix with those.
+    ...derivedAt(224, 256),
     id: 'mobilenetv2-12-f32',
     name: 'MobileNetV2 1.0 float32 (derived from the int8 zoo file)',
     file: 'mobilenetv2-12-f32-derived.onnx',
-    urls: [],
-    derivedFrom: { id: 'mobilenetv2-12-int8', transform: 'float-derive' },
-    wasmRuntime: 'tfjs',
     sha256: 'da543a404d1db3c9486515754f7e064e59344aa715122fc7280a8a2512e584c6',
-    bytes: 8850728,
-    input: { name: 'input', batch: 'dynamic' },
-    output: 'features',
-    embedding: { kind: 'identity', tensor: 'features' },
-    dim: 1280,
-    preprocess: { resize: 256, crop: 224, channelOrder: 'RGB', inputDtype: 'float32', ...IMAGENET },
-    licence: 'Apache-2.0 (derived from the ONNX Model Zoo file)',
-    // the default since bench:encode/bench:rank: 2x the int8 encoder's images/s in the page, the
-    // same recommendation quality (docs/encoders.md)
+  },
+  {
+    // the same derived graph at 160 px (float-derive's size; its own pin; resize keeps torchvision's
+    // crop/0.875): half the MACs of 224. The default since bench:encode/bench:rank: 4.6x the int8
+    // encoder's images/s in the page, the same recommendation quality (docs/encoders.md)
+    ...derivedAt(160, 183),
+    sha256: 'c18a1098496b19d441d7f269cf588d600a44282dfd09abdf0a4b98676b4ae72f',
     default: true,
   },
   {
