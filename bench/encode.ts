@@ -1,12 +1,13 @@
 // npm run bench:encode — images/s of the encoder in the page (headless Chromium: WASM, and WebGPU
 // when an adapter exists) and in onnxruntime-node, on the same images, measured now.
 // Both sides include decode + preprocess + inference (the page also hashes each file).
-// Measures the default encoder and the other MobileNetV2 variant (int8 zoo file / float32 derived
-// from it), each as the page runs it (runtime and workers of its own choosing), in one worker, and in
-// a pool of two single-threaded workers; an encoder that runs on tfjs also on onnxruntime-web. The
-// speed-ups are against the int8 encoder in one worker on onnxruntime-web, measured in the same run.
-// The last line is the default encoder's page/Node ratio as the page runs it.
-// Flags: --n N (images, default 96), --encoder ID[,ID] (instead of the two), --threads T (Node intra-op threads, default 2).
+// Measures the default encoder and the other MobileNetV2 variants (the int8 zoo file; the float32
+// graph derived from it, at 224 px beside the default's 160), each as the page runs it (runtime and
+// workers of its own choosing), in one worker, and in a pool of two single-threaded workers; an
+// encoder that runs on tfjs also on onnxruntime-web. The speed-ups are against the int8 encoder in
+// one worker on onnxruntime-web, measured in the same run. The last line is the first encoder's
+// (the default's) page/Node ratio as the page runs it.
+// Flags: --n N (images, default 96), --encoder ID[,ID] (instead of those three), --threads T (Node intra-op threads, default 2).
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { openPage } from '../tools/browser.ts';
