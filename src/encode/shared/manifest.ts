@@ -101,7 +101,6 @@ export const ENCODERS: readonly EncoderEntry[] = [
     // different encoder (cosine ~0.97 to the int8 embeddings), so its tokens never mix with those.
     ...derivedAt(224, 256),
     id: 'mobilenetv2-12-f32',
-    name: 'MobileNetV2 1.0 float32 (derived from the int8 zoo file)',
     file: 'mobilenetv2-12-f32-derived.onnx',
     sha256: 'da543a404d1db3c9486515754f7e064e59344aa715122fc7280a8a2512e584c6',
   },
