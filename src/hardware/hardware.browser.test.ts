@@ -136,4 +136,27 @@ describe('hardware: per-model cost measured in the page (WASM worker)', function
     expect(rows[1].textContent).to.match(/predicted \(family\)/);
     el.remove();
   });
+
+  it('a device profile measures nothing while out of the page, and stops its micro-benchmark when it leaves', async () => {
+    const el = document.createElement('zs-device-profile');
+    const seen: unknown[] = [];
+    el.addEventListener('profile', (e) => seen.push(e));
+    // never added: no worker, no profile
+    let t0 = performance.now();
+    await el.run(5000);
+    expect(performance.now() - t0).to.be.lessThan(100);
+    expect([el.profile, el.status, seen.length]).to.deep.equal([null, 'idle', 0]);
+    // added, then removed while it measures with a long budget: it stops well before the budget
+    document.body.append(el);
+    t0 = performance.now();
+    const running = el.run(8000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(el.status).to.equal('running');
+    el.remove();
+    await running;
+    const ms = performance.now() - t0;
+    console.log(`removed after 1.5 s: run() returned after ${(ms / 1000).toFixed(1)} s of an 8 s budget`);
+    expect(ms).to.be.lessThan(6000);
+    expect([el.profile, el.error, el.status, seen.length]).to.deep.equal([null, '', 'idle', 0]);
+  });
 });

@@ -35,18 +35,30 @@ export class ZsDeviceProfile extends LitElement {
     .warn { color: #a15c00; }
   `;
 
+  private abort: AbortController | null = null;
+
+  /** Measures this device; nothing when the element is not in the page, and stopped when it leaves (a
+   * micro-benchmark worker holds a lot of memory for its second or two: never for a page nobody sees). */
   async run(budgetMs = 1500): Promise<void> {
+    if (!this.isConnected || this.abort) return;
+    const abort = (this.abort = new AbortController());
     this.status = 'running';
     this.error = '';
     try {
-      const { profile, deviceKey } = await loading(() => gatherProfile({ budgetMs }));
+      const { profile, deviceKey } = await loading(() => gatherProfile({ budgetMs, signal: abort.signal }));
       this.profile = profile;
       this.dispatchEvent(new CustomEvent('profile', { detail: { profile, deviceKey }, bubbles: true, composed: true }));
     } catch (e) {
-      this.error = (e as Error).message;
+      if (!abort.signal.aborted) this.error = (e as Error).message;
     } finally {
+      this.abort = null;
       this.status = 'idle';
     }
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.abort?.abort();
   }
 
   private micro(b: HwBackend) {

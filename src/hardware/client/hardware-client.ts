@@ -67,10 +67,12 @@ export async function startHardware(o: { backend: HwBackend; threads?: number; d
 }
 
 /** The profile with a micro-benchmark per available backend (each in its own worker). */
-export async function gatherProfile(o: { budgetMs?: number; backends?: HwBackend[]; reuse?: Partial<Record<HwBackend, HardwareHandle>> } = {}): Promise<{ profile: DeviceProfile; deviceKey: string }> {
+/** `signal`: aborting cancels the running micro-benchmark and starts no further worker (the call then rejects with an AbortError). */
+export async function gatherProfile(o: { budgetMs?: number; backends?: HwBackend[]; reuse?: Partial<Record<HwBackend, HardwareHandle>>; signal?: AbortSignal } = {}): Promise<{ profile: DeviceProfile; deviceKey: string }> {
   const profile = await basicProfile();
   const key = await deviceKey(profile);
   for (const b of o.backends ?? (['wasm', 'webgpu'] as HwBackend[])) {
+    o.signal?.throwIfAborted();
     if (b === 'webgpu' && !profile.webgpu.available) {
       profile.micro.webgpu = { error: profile.webgpu.why };
       continue;
@@ -78,14 +80,20 @@ export async function gatherProfile(o: { budgetMs?: number; backends?: HwBackend
     // a worker per backend (onnxruntime-web settles its setup at the first session), or the caller's
     const own = !o.reuse?.[b];
     const h = o.reuse?.[b] ?? (await startHardware({ backend: b, deviceKey: key }));
+    const stop = () => void h.cancel().catch(() => undefined);
+    o.signal?.addEventListener('abort', stop);
     try {
+      o.signal?.throwIfAborted();
       profile.micro[b] = await h.microBench(o.budgetMs);
     } catch (e) {
+      o.signal?.throwIfAborted();
       profile.micro[b] = { error: (e as Error).message.slice(0, 200) };
     } finally {
+      o.signal?.removeEventListener('abort', stop);
       if (own) h.terminate();
     }
   }
+  o.signal?.throwIfAborted();
   return { profile, deviceKey: key };
 }
 
