@@ -341,7 +341,6 @@ export class RidgeRanker implements PublicRanker {
     const all = this.chosen.get('*')!;
     this.w = all.w;
     this.lambda = all.lambda;
-    this.priorEverywhere = Boolean(all.prior);
   }
 
   private predict(model: string, target: string, ctx: RankerContext, table?: string, w: Float64Array = this.w!): number {
@@ -351,13 +350,11 @@ export class RidgeRanker implements PublicRanker {
     return s;
   }
 
-  /** the prior was chosen over all tables (what a table never seen in training gets) */
-  private priorEverywhere = false;
-
   score(models: string[], target: string, ctx: RankerContext, table?: string): Float64Array {
     if (!this.w) throw new Error('ranker not fitted');
-    const c = table !== undefined ? this.chosen.get(table) : undefined;
-    const prior = (c ? c.prior : this.priorEverywhere) ? priorScores(models, target, ctx) : null;
+    // a table never seen in training gets the choice made over all tables ('*')
+    const c = (table !== undefined ? this.chosen.get(table) : undefined) ?? this.chosen.get('*');
+    const prior = c?.prior ? priorScores(models, target, ctx) : null;
     if (prior) return Float64Array.from(prior);
     const w = c?.w ?? this.w;
     return Float64Array.from(models, (m) => this.predict(m, target, ctx, table, w));
